@@ -1,0 +1,92 @@
+// The configuration file, parsed into plain structs. Loading validates everything it can
+// without touching the network, and reports every mistake with its file, line and column.
+//
+// A Config is immutable once loaded; the gateway shares one snapshot between its event loops.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tollgate {
+
+enum class BackendKind { azure, openai };
+
+struct BackendConfig {
+  std::string name;
+  BackendKind kind = BackendKind::openai;
+  std::string url;  // as configured
+  // Parsed from url.
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string base_path;  // without a trailing slash: "" or "/v1"
+  std::string api_key;    // secret: never logged
+  std::string api_version;  // Azure: pinned api-version; empty keeps the client's
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds first_byte_timeout{120'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_idle_connections = 64;
+};
+
+struct ModelTarget {
+  std::string backend;
+  std::string deployment;
+  int priority = 1;
+};
+
+struct ModelConfig {
+  std::string name;
+  std::vector<ModelTarget> targets;  // sorted by priority, stable in file order
+};
+
+struct SinkConfig {
+  std::string type;
+  std::map<std::string, std::string> settings;
+};
+
+struct AuditConfig {
+  std::string spool = "./data/spool";
+  std::vector<SinkConfig> sinks;
+};
+
+struct Config {
+  std::string source;  // the file it came from
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  unsigned threads = 0;  // 0: one per core
+  std::size_t max_body_bytes = 32 * 1024 * 1024;
+  std::size_t max_header_bytes = 64 * 1024;
+  std::chrono::milliseconds drain_timeout{30'000};
+  std::string log_level = "info";
+  bool access_log = true;
+  std::vector<std::string> auth_modes{"none"};
+  std::vector<BackendConfig> backends;  // in file order
+  std::vector<ModelConfig> models;      // in file order
+  AuditConfig audit;
+
+  const BackendConfig* backend(const std::string& name) const;
+  const ModelConfig* model(const std::string& name) const;
+};
+
+// Every mistake found in a configuration, one "FILE:LINE:COL: key: message" line each.
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(std::vector<std::string> problems);
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+// Reads and validates a configuration file. ${NAME} and ${NAME:-default} in values are
+// replaced from the environment. Throws ConfigError.
+Config load_config(const std::string& path);
+
+// As load_config, from text; `source` names it in messages.
+Config parse_config(const std::string& text, const std::string& source);
+
+}  // namespace tollgate

@@ -1,0 +1,42 @@
+// The gateway's request path, stage by stage: route, (authenticate, admit: later issues),
+// forward, stream back, and the access log line. One Pipeline serves one event loop.
+//
+// Threading: created and used on one event loop; holds that loop's upstream connection pools.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "gateway/admin.h"
+#include "gateway/route.h"
+#include "http/server.h"
+#include "http/upstream_connection.h"
+
+namespace tollgate::gateway {
+
+class Pipeline : public http::Handler {
+ public:
+  // `config` and `tls` must outlive the Pipeline.
+  Pipeline(net::io_context& loop, const Config& config, net::ssl::context& tls);
+
+  net::awaitable<void> serve(http::Exchange& exchange) override;
+
+ private:
+  struct Call;
+  net::awaitable<void> forward_call(http::Exchange& exchange, Call& call);
+  http::UpstreamPool& pool(const BackendConfig& backend);
+
+  const Config& config_;
+  Router router_;
+  Admin admin_;
+  net::any_io_executor executor_;
+  net::ssl::context& tls_;
+  std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
+};
+
+}  // namespace tollgate::gateway

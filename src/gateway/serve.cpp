@@ -1,0 +1,67 @@
+#include "gateway/serve.h"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "core/logging.h"
+#include "gateway/pipeline.h"
+#include "http/server.h"
+#include "http/signals.h"
+#include "http/upstream_connection.h"
+
+namespace tollgate::gateway {
+
+namespace net = boost::asio;
+
+int serve(const Config& config) {
+  setup_logging(config.log_level, config.access_log);
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(config.listen_host, ec);
+  if (ec) {
+    spdlog::error("listen address {} is not an IP address", config.listen_host);
+    return 2;
+  }
+  if (!address.is_loopback() && config.auth_modes == std::vector<std::string>{"none"})
+    spdlog::warn(
+        "SECURITY: auth.mode is none and the gateway listens on {}, beyond loopback: anyone who "
+        "can reach it can spend your LLM quota. Enable authentication before exposing it.",
+        config.listen_host);
+
+  auto tls = http::make_client_tls_context();
+  http::ServerOptions options;
+  options.listen = {address, config.listen_port};
+  options.threads = config.threads;
+  options.body_limit = config.max_body_bytes;
+  options.header_limit = config.max_header_bytes;
+  http::Server server(options, [&](net::io_context& loop) {
+    return std::make_unique<Pipeline>(loop, config, tls);
+  });
+  try {
+    server.bind();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}:{}: {}", config.listen_host, config.listen_port, e.what());
+    return 1;
+  }
+  auto bound = server.local_endpoint();
+  spdlog::info("listening address={} backends={} models={}", bound.address().to_string(),
+               config.backends.size(), config.models.size());
+  std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                             : bound.address().to_string();
+  fmt::print("tollgate listening on http://{}:{}\n", host, bound.port());
+  std::fflush(stdout);
+
+  http::SignalWatcher signals([&] {
+    spdlog::info("signal received: draining in-flight calls for up to {} ms",
+                 config.drain_timeout.count());
+    server.drain(config.drain_timeout);
+  });
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace tollgate::gateway

@@ -1,0 +1,102 @@
+// The tollgate command: serve, check and sim (see README.md).
+#include <CLI/CLI.hpp>
+
+#include <boost/asio/ip/address.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/config.h"
+#include "gateway/serve.h"
+#include "sim/simulator.h"
+
+namespace {
+
+// Parses HOST:PORT (IPv6 in brackets) into an endpoint; throws CLI::ValidationError.
+boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError("--listen", "must be HOST:PORT");
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  if (ec) throw CLI::ValidationError("--listen", "'" + host + "' is not an IP address");
+  int port = std::stoi(text.substr(colon + 1));
+  if (port < 0 || port > 65535) throw CLI::ValidationError("--listen", "port out of range");
+  return {address, static_cast<unsigned short>(port)};
+}
+
+int check(const std::string& path) {
+  try {
+    auto config = tollgate::load_config(path);
+    fmt::print("{}: OK ({} backends, {} models)\n", path, config.backends.size(),
+               config.models.size());
+    return 0;
+  } catch (const tollgate::ConfigError& e) {
+    for (const auto& problem : e.problems()) fmt::print(stderr, "{}\n", problem);
+    return 1;
+  }
+}
+
+int serve(const std::string& path) {
+  try {
+    return tollgate::gateway::serve(tollgate::load_config(path));
+  } catch (const tollgate::ConfigError& e) {
+    for (const auto& problem : e.problems()) fmt::print(stderr, "{}\n", problem);
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Tollgate: an audited gateway for OpenAI and Azure OpenAI APIs"};
+  app.set_version_flag("--version", std::string("tollgate ") + TOLLGATE_VERSION);
+  app.require_subcommand(1);
+
+  std::string config_path;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the gateway");
+  serve_cmd->add_option("--config", config_path, "Configuration file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  std::string check_path;
+  auto* check_cmd = app.add_subcommand("check", "Validate a configuration file and exit");
+  check_cmd->add_option("--config", check_path, "Configuration file (YAML)")->required();
+
+  tollgate::sim::SimOptions sim;
+  std::string sim_listen = "127.0.0.1:9001";
+  std::vector<std::string> faults;
+  auto* sim_cmd = app.add_subcommand("sim", "Run the simulated OpenAI / Azure OpenAI upstream");
+  sim_cmd->add_option("--listen", sim_listen, "Address to listen on, HOST:PORT (port 0: any)")
+      ->capture_default_str();
+  sim_cmd->add_option("--threads", sim.threads, "Event loop threads")->capture_default_str();
+  sim_cmd->add_option("--region", sim.region, "Value of the x-ms-region header")
+      ->capture_default_str();
+  sim_cmd->add_option("--ttft-ms", sim.ttft_ms, "Delay before the first token, in ms");
+  sim_cmd->add_option("--token-delay-ms", sim.token_delay_ms, "Delay between tokens, in ms");
+  sim_cmd->add_option("--fault", faults,
+                      "Fault for every request, NAME=VALUE as the x-sim-NAME header "
+                      "(e.g. status=429, retry-after=2); see docs/simulator.md");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve_cmd) return serve(config_path);
+  if (*check_cmd) return check(check_path);
+  try {
+    sim.listen = parse_endpoint(sim_listen);
+    for (const auto& fault : faults) {
+      auto eq = fault.find('=');
+      if (eq == std::string::npos) throw CLI::ValidationError("--fault", "must be NAME=VALUE");
+      sim.faults[fault.substr(0, eq)] = fault.substr(eq + 1);
+    }
+  } catch (const CLI::Error& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "--listen: {}\n", e.what());
+    return 2;
+  }
+  return tollgate::sim::run(sim);
+}
