@@ -20,7 +20,7 @@ std::variant<BodyFacts, ApiError> inspect_json_body(std::string_view body) {
   simdjson::dom::element root;
   if (auto error = parser.parse(input).get(root))
     return invalid_request(std::string("The request body is not valid JSON: ") +
-                               simdjson::error_message(error) + ".",
+                               simdjson::error_message(error),
                            {}, "invalid_json");
   if (!root.is_object())
     return invalid_request("The request body must be a JSON object.", {}, "invalid_json");

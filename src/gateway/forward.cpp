@@ -80,6 +80,10 @@ net::awaitable<std::pair<beast::error_code, std::string_view>> UpstreamCall::rea
   co_return Result{{}, {}};
 }
 
+void UpstreamCall::abandon() {
+  if (connection_) connection_->close();
+}
+
 void UpstreamCall::finish() {
   if (!connection_) return;
   if (parser_ && parser_->is_done() && parser_->keep_alive()) {

@@ -45,6 +45,9 @@ class UpstreamCall {
   // Ends the call: a connection whose response was read whole and is kept alive goes back
   // to the pool; any other is closed, which also cancels the backend's work.
   void finish();
+  // Closes the connection at once, failing whatever operation is waiting on it. Used when the
+  // client has gone away, to stop the backend's work.
+  void abandon();
 
  private:
   net::awaitable<beast::error_code> attempt(bhttp::request<bhttp::string_body>& request,

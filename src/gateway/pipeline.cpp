@@ -1,5 +1,6 @@
 #include "gateway/pipeline.h"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core/string.hpp>
 
 #include <spdlog/spdlog.h>
@@ -18,6 +19,7 @@
 namespace tollgate::gateway {
 
 namespace bhttp = boost::beast::http;
+using namespace boost::asio::experimental::awaitable_operators;
 
 // What the pipeline learns about one call as it moves through the stages.
 struct Pipeline::Call {
@@ -119,11 +121,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   auto& api_call = std::get<api::ApiCall>(parsed);
 
   std::optional<api::ModelField> model_field;
+  // The JSON operations are read as JSON whatever the Content-Type says (curl -d sends a
+  // form type); other operations only when they declare JSON.
   if (api_call.inspected || (is_json(request) && !request.body().empty())) {
-    if (!is_json(request) && api_call.inspected)
-      co_return co_await refuse(invalid_request("The request body must be JSON (Content-Type: "
-                                                "application/json).",
-                                                {}, "invalid_content_type"));
     auto facts = api::inspect_json_body(request.body());
     if (auto* error = std::get_if<ApiError>(&facts)) co_return co_await refuse(*error);
     model_field = std::get<api::BodyFacts>(facts).model;
@@ -146,7 +146,18 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   auto upstream = upstream_request(request, api::upstream_target(api_call, backend, route.deployment),
                                    backend, exchange.peer().address().to_string());
   UpstreamCall forward{pool(backend)};
-  if (auto ec = co_await forward.send(upstream)) {
+  // Until the backend answers, the client connection is quiet; if it closes, the wait is
+  // abandoned so the backend stops working for nobody.
+  auto abandon_if_client_leaves = [&]() -> net::awaitable<void> {
+    if (co_await exchange.client_gone()) forward.abandon();
+  };
+  auto sent = co_await (forward.send(upstream) || abandon_if_client_leaves());
+  if (sent.index() == 1) {
+    call.outcome = Outcome::client_aborted;
+    exchange.abort();
+    co_return;
+  }
+  if (auto ec = std::get<0>(sent)) {
     spdlog::warn("request_id={} backend={} upstream failed before answering: {}", call.request_id,
                  backend.name, ec.message());
     if (ec == beast::error::timeout) {

@@ -2,6 +2,8 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "http/hop_by_hop.h"
 #include "http/sse.h"
 
@@ -47,6 +49,8 @@ net::awaitable<Outcome> stream_back(http::Exchange& exchange, UpstreamCall& call
   for (;;) {
     auto [read_ec, piece] = co_await call.read_body();
     if (read_ec) {
+      spdlog::warn("backend={} answer broke after {} bytes: {}", backend_name,
+                   exchange.bytes_sent(), read_ec.message());
       if (events) co_await exchange.write_body(broken_stream_event);
       exchange.abort();
       call.finish();

@@ -1,11 +1,16 @@
 #include "http/exchange.h"
 
 #include <boost/asio/buffer.hpp>
-#include "http/use_result.h"
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "http/use_result.h"
 
 namespace tollgate::http {
 
@@ -44,7 +49,7 @@ net::awaitable<beast::error_code> Exchange::send_error(const ApiError& error) {
 net::awaitable<beast::error_code> Exchange::start(ResponseHeader header) {
   prepare(header);
   chunked_ = !header.has_content_length();
-  header.chunked(chunked_);
+  if (chunked_) header.chunked(true);  // chunked(false) would also drop Content-Length
   bhttp::response_serializer<bhttp::empty_body> serializer{header};
   auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, use_result);
   co_return ec;
@@ -66,6 +71,24 @@ net::awaitable<beast::error_code> Exchange::finish() {
   if (!chunked_) co_return beast::error_code{};
   auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), use_result);
   co_return ec;
+}
+
+net::awaitable<bool> Exchange::client_gone() {
+  auto& socket = stream_.socket();
+  for (;;) {
+    auto [ec] = co_await socket.async_wait(net::socket_base::wait_read, use_result);
+    if (ec == net::error::operation_aborted) co_return false;
+    if (ec) co_return true;
+    char byte;
+    auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) co_return true;
+    if (n > 0) {
+      // A pipelined next request, not a goodbye: nothing more to learn until cancelled.
+      net::steady_timer forever{stream_.get_executor(), net::steady_timer::time_point::max()};
+      co_await forever.async_wait(use_result);
+      co_return false;
+    }
+  }
 }
 
 void Exchange::abort() {

@@ -60,6 +60,12 @@ class Exchange {
   // never answers stop when the client gives up.
   net::awaitable<void> wait_closed();
 
+  // Returns true when the client closes its connection (or it fails), and false only when
+  // cancelled. It is meant to race a long wait for the backend, so that a client that gives up
+  // cancels the backend's work instead of leaving it to run.
+  // REQUIRES: nothing else reads the connection meanwhile.
+  net::awaitable<bool> client_gone();
+
   // Headers added to every response of this exchange (x-request-id, ...).
   void set_header(std::string_view name, std::string_view value);
 
