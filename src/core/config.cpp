@@ -208,7 +208,7 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   const std::string key = "backends." + name;
   backend.name = name;
   if (!r.expect_map(node, key,
-                    {"kind", "url", "api_key", "api_version", "connect_timeout_ms",
+                    {"kind", "url", "api_key", "api_version", "ca_file", "connect_timeout_ms",
                      "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections"}))
     return;
   if (!node["kind"]) {
@@ -230,6 +230,10 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   }
   if (node["api_key"]) backend.api_key = r.text(node["api_key"], key + ".api_key");
   if (node["api_version"]) backend.api_version = r.text(node["api_version"], key + ".api_version");
+  if (node["ca_file"]) {
+    backend.ca_file = r.text(node["ca_file"], key + ".ca_file");
+    if (!std::ifstream(backend.ca_file)) r.problem(node["ca_file"], key + ".ca_file", "cannot be read");
+  }
   if (node["connect_timeout_ms"])
     backend.connect_timeout = r.millis(node["connect_timeout_ms"], key + ".connect_timeout_ms");
   if (node["first_byte_timeout_ms"])

@@ -26,6 +26,7 @@ struct BackendConfig {
   std::string base_path;  // without a trailing slash: "" or "/v1"
   std::string api_key;    // secret: never logged
   std::string api_version;  // Azure: pinned api-version; empty keeps the client's
+  std::string ca_file;      // PEM CAs trusted for this backend instead of the system store
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds first_byte_timeout{120'000};
   std::chrono::milliseconds idle_timeout{60'000};

@@ -82,7 +82,7 @@ void log_access(const http::Exchange& exchange, std::string_view method,
 
 }  // namespace
 
-Pipeline::Pipeline(net::io_context& loop, const Config& config, net::ssl::context& tls)
+Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls)
     : config_(config),
       router_(config),
       admin_(loop.get_executor(), config),
@@ -92,7 +92,8 @@ Pipeline::Pipeline(net::io_context& loop, const Config& config, net::ssl::contex
 http::UpstreamPool& Pipeline::pool(const BackendConfig& backend) {
   auto it = pools_.find(backend.name);
   if (it == pools_.end())
-    it = pools_.emplace(backend.name, std::make_unique<http::UpstreamPool>(executor_, backend, tls_))
+    it = pools_.emplace(backend.name, std::make_unique<http::UpstreamPool>(executor_, backend,
+                                                                      tls_.for_backend(backend)))
              .first;
   return *it->second;
 }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include <map>
 #include <memory>
@@ -15,6 +14,7 @@
 #include "gateway/admin.h"
 #include "gateway/route.h"
 #include "http/server.h"
+#include "http/tls_contexts.h"
 #include "http/upstream_connection.h"
 
 namespace tollgate::gateway {
@@ -22,7 +22,7 @@ namespace tollgate::gateway {
 class Pipeline : public http::Handler {
  public:
   // `config` and `tls` must outlive the Pipeline.
-  Pipeline(net::io_context& loop, const Config& config, net::ssl::context& tls);
+  Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls);
 
   net::awaitable<void> serve(http::Exchange& exchange) override;
 
@@ -35,7 +35,7 @@ class Pipeline : public http::Handler {
   Router router_;
   Admin admin_;
   net::any_io_executor executor_;
-  net::ssl::context& tls_;
+  http::TlsContexts& tls_;
   std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
 };
 

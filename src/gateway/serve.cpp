@@ -11,7 +11,7 @@
 #include "gateway/pipeline.h"
 #include "http/server.h"
 #include "http/signals.h"
-#include "http/upstream_connection.h"
+#include "http/tls_contexts.h"
 
 namespace tollgate::gateway {
 
@@ -31,14 +31,20 @@ int serve(const Config& config) {
         "can reach it can spend your LLM quota. Enable authentication before exposing it.",
         config.listen_host);
 
-  auto tls = http::make_client_tls_context();
+  std::unique_ptr<http::TlsContexts> tls;
+  try {
+    tls = std::make_unique<http::TlsContexts>(config);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot load a backend's ca_file: {}", e.what());
+    return 1;
+  }
   http::ServerOptions options;
   options.listen = {address, config.listen_port};
   options.threads = config.threads;
   options.body_limit = config.max_body_bytes;
   options.header_limit = config.max_header_bytes;
   http::Server server(options, [&](net::io_context& loop) {
-    return std::make_unique<Pipeline>(loop, config, tls);
+    return std::make_unique<Pipeline>(loop, config, *tls);
   });
   try {
     server.bind();

@@ -89,14 +89,4 @@ void UpstreamPool::release(std::unique_ptr<UpstreamConnection> connection) {
   idle_.push_back(std::move(connection));
 }
 
-net::ssl::context make_client_tls_context() {
-  net::ssl::context context{net::ssl::context::tls_client};
-  context.set_default_verify_paths();
-  context.set_verify_mode(net::ssl::verify_peer);
-  context.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
-                      net::ssl::context::no_tlsv1_1);
-  return context;
-}
-
 }  // namespace tollgate::http

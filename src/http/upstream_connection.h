@@ -81,7 +81,4 @@ class UpstreamPool {
   std::deque<std::unique_ptr<UpstreamConnection>> idle_;
 };
 
-// A TLS client context that verifies certificates against the system CA store.
-net::ssl::context make_client_tls_context();
-
 }  // namespace tollgate::http
