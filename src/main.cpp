@@ -1,10 +1,8 @@
 // The tollgate command: serve, check and sim (see README.md).
-#include <CLI/CLI.hpp>
-
-#include <boost/asio/ip/address.hpp>
-
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <iostream>
 

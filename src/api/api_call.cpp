@@ -63,8 +63,7 @@ std::variant<ApiCall, ApiError> parse_api_call(std::string_view method, std::str
                      "route_not_found");
   }
   while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  if (rest.empty())
-    return not_found("No route for " + std::string(path) + ".", "route_not_found");
+  if (rest.empty()) return not_found("No route for " + std::string(path) + ".", "route_not_found");
   call.operation = rest;
 
   for (auto op : inspected_operations) {

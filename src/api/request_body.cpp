@@ -1,8 +1,9 @@
 #include "api/request_body.h"
 
+#include <simdjson.h>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
-#include <simdjson.h>
 
 namespace tollgate::api {
 
@@ -19,9 +20,9 @@ std::variant<BodyFacts, ApiError> inspect_json_body(std::string_view body) {
   auto input = padded(body);
   simdjson::dom::element root;
   if (auto error = parser.parse(input).get(root))
-    return invalid_request(std::string("The request body is not valid JSON: ") +
-                               simdjson::error_message(error),
-                           {}, "invalid_json");
+    return invalid_request(
+        std::string("The request body is not valid JSON: ") + simdjson::error_message(error), {},
+        "invalid_json");
   if (!root.is_object())
     return invalid_request("The request body must be a JSON object.", {}, "invalid_json");
 
@@ -45,9 +46,9 @@ std::variant<BodyFacts, ApiError> inspect_json_body(std::string_view body) {
     if (key != "model") continue;
     std::string_view token = member.value().raw_json_token();
     while (!token.empty() && token.back() != '"') token.remove_suffix(1);  // trailing space
-    facts.model = ModelField{std::string(name),
-                             static_cast<std::size_t>(token.data() - input.data()), token.size(),
-                             true};
+    facts.model =
+        ModelField{std::string(name), static_cast<std::size_t>(token.data() - input.data()),
+                   token.size(), true};
     break;
   }
   return facts;

@@ -13,10 +13,10 @@
 namespace tollgate::api {
 
 struct ModelField {
-  std::string value;        // the model name, unescaped
-  std::size_t offset = 0;   // where its encoding starts in the body
-  std::size_t length = 0;   // bytes of its encoding (with the quotes, for JSON)
-  bool json = true;         // encoded as a JSON string (else raw multipart bytes)
+  std::string value;       // the model name, unescaped
+  std::size_t offset = 0;  // where its encoding starts in the body
+  std::size_t length = 0;  // bytes of its encoding (with the quotes, for JSON)
+  bool json = true;        // encoded as a JSON string (else raw multipart bytes)
 };
 
 struct BodyFacts {

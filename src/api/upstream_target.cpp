@@ -32,8 +32,8 @@ std::string upstream_target(const ApiCall& call, const BackendConfig& backend,
     append_query(target, {}, call.other_query);
     return target;
   }
-  std::string_view api_version = backend.api_version.empty() ? std::string_view(call.api_version)
-                                                             : backend.api_version;
+  std::string_view api_version =
+      backend.api_version.empty() ? std::string_view(call.api_version) : backend.api_version;
   if (call.operation == "responses") {
     // Azure serves the Responses API at resource level, with the deployment in the body, and
     // its v1 surface needs no api-version.

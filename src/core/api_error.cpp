@@ -1,8 +1,8 @@
 #include "core/api_error.h"
 
-#include <boost/json.hpp>
-
 #include <fmt/format.h>
+
+#include <boost/json.hpp>
 
 namespace tollgate {
 
@@ -13,10 +13,8 @@ std::string ApiError::body() const {
     if (s.empty()) return nullptr;
     return json::string(s);
   };
-  json::object error{{"message", message},
-                     {"type", type},
-                     {"param", nullable(param)},
-                     {"code", nullable(code)}};
+  json::object error{
+      {"message", message}, {"type", type}, {"param", nullable(param)}, {"code", nullable(code)}};
   return json::serialize(json::object{{"error", std::move(error)}});
 }
 
@@ -29,19 +27,27 @@ ApiError not_found(std::string message, std::string code) {
 }
 
 ApiError method_not_allowed(std::string_view method, std::string_view path) {
-  return {405, fmt::format("Method {} is not allowed on {}.", method, path),
-          "invalid_request_error", {}, "method_not_allowed"};
+  return {405,
+          fmt::format("Method {} is not allowed on {}.", method, path),
+          "invalid_request_error",
+          {},
+          "method_not_allowed"};
 }
 
 ApiError payload_too_large(std::size_t limit_bytes) {
-  return {413, fmt::format("The request body is larger than the limit of {} bytes.", limit_bytes),
-          "invalid_request_error", {}, "request_too_large"};
+  return {413,
+          fmt::format("The request body is larger than the limit of {} bytes.", limit_bytes),
+          "invalid_request_error",
+          {},
+          "request_too_large"};
 }
 
 ApiError headers_too_large(std::size_t limit_bytes) {
-  return {431, fmt::format("The request headers are larger than the limit of {} bytes.",
-                           limit_bytes),
-          "invalid_request_error", {}, "headers_too_large"};
+  return {431,
+          fmt::format("The request headers are larger than the limit of {} bytes.", limit_bytes),
+          "invalid_request_error",
+          {},
+          "headers_too_large"};
 }
 
 ApiError bad_gateway(std::string message) {

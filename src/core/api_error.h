@@ -9,11 +9,11 @@
 namespace tollgate {
 
 struct ApiError {
-  int status = 500;         // HTTP status to send
-  std::string message;      // says what was wrong, in a sentence the caller can act on
-  std::string type;         // invalid_request_error, server_error, ...
-  std::string param;        // the offending field, or empty (sent as null)
-  std::string code;         // machine-readable reason, or empty (sent as null)
+  int status = 500;     // HTTP status to send
+  std::string message;  // says what was wrong, in a sentence the caller can act on
+  std::string type;     // invalid_request_error, server_error, ...
+  std::string param;    // the offending field, or empty (sent as null)
+  std::string code;     // machine-readable reason, or empty (sent as null)
 
   // The JSON body, {"error":{...}}.
   std::string body() const;

@@ -1,12 +1,10 @@
 #include "core/config.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <boost/url/parse.hpp>
-
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -25,8 +23,8 @@ class Reader {
 
   void problem(const YAML::Node& at, const std::string& key, const std::string& message) {
     auto mark = at.Mark();
-    problems_.push_back(fmt::format("{}:{}:{}: {}: {}", source_, mark.line + 1, mark.column + 1,
-                                    key, message));
+    problems_.push_back(
+        fmt::format("{}:{}:{}: {}: {}", source_, mark.line + 1, mark.column + 1, key, message));
   }
   std::vector<std::string>& problems() { return problems_; }
 
@@ -141,13 +139,14 @@ void parse_server(Reader& r, const YAML::Node& node, Config& config) {
   if (!r.expect_map(node, "server",
                     {"threads", "max_body_bytes", "max_header_bytes", "drain_timeout_ms"}))
     return;
-  if (node["threads"]) config.threads = r.number<unsigned>(node["threads"], "server.threads", 0, 256);
+  if (node["threads"])
+    config.threads = r.number<unsigned>(node["threads"], "server.threads", 0, 256);
   if (node["max_body_bytes"])
     config.max_body_bytes = r.number<std::size_t>(node["max_body_bytes"], "server.max_body_bytes",
                                                   1024, std::size_t{1} << 34);
   if (node["max_header_bytes"])
-    config.max_header_bytes = r.number<std::size_t>(
-        node["max_header_bytes"], "server.max_header_bytes", 1024, 1024 * 1024);
+    config.max_header_bytes = r.number<std::size_t>(node["max_header_bytes"],
+                                                    "server.max_header_bytes", 1024, 1024 * 1024);
   if (node["drain_timeout_ms"])
     config.drain_timeout = r.millis(node["drain_timeout_ms"], "server.drain_timeout_ms");
 }
@@ -200,7 +199,8 @@ void parse_backend_url(Reader& r, const YAML::Node& node, const std::string& key
     backend.host = backend.host.substr(1, backend.host.size() - 2);
   backend.port = parsed->has_port() ? std::string(parsed->port()) : (backend.tls ? "443" : "80");
   backend.base_path = parsed->encoded_path();
-  while (!backend.base_path.empty() && backend.base_path.back() == '/') backend.base_path.pop_back();
+  while (!backend.base_path.empty() && backend.base_path.back() == '/')
+    backend.base_path.pop_back();
 }
 
 void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
@@ -232,7 +232,8 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   if (node["api_version"]) backend.api_version = r.text(node["api_version"], key + ".api_version");
   if (node["ca_file"]) {
     backend.ca_file = r.text(node["ca_file"], key + ".ca_file");
-    if (!std::ifstream(backend.ca_file)) r.problem(node["ca_file"], key + ".ca_file", "cannot be read");
+    if (!std::ifstream(backend.ca_file))
+      r.problem(node["ca_file"], key + ".ca_file", "cannot be read");
   }
   if (node["connect_timeout_ms"])
     backend.connect_timeout = r.millis(node["connect_timeout_ms"], key + ".connect_timeout_ms");
@@ -242,8 +243,8 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   if (node["idle_timeout_ms"])
     backend.idle_timeout = r.millis(node["idle_timeout_ms"], key + ".idle_timeout_ms");
   if (node["max_idle_connections"])
-    backend.max_idle_connections = r.number<std::size_t>(
-        node["max_idle_connections"], key + ".max_idle_connections", 0, 100'000);
+    backend.max_idle_connections = r.number<std::size_t>(node["max_idle_connections"],
+                                                         key + ".max_idle_connections", 0, 100'000);
 }
 
 void parse_model(Reader& r, const std::string& name, const YAML::Node& node, const Config& config,
@@ -267,9 +268,8 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
         r.problem(entry["backend"], entry_key + ".backend",
                   "names no backend defined under backends");
     }
-    target.deployment = entry["deployment"]
-                            ? r.text(entry["deployment"], entry_key + ".deployment")
-                            : name;
+    target.deployment =
+        entry["deployment"] ? r.text(entry["deployment"], entry_key + ".deployment") : name;
     if (entry["priority"])
       target.priority = r.number<int>(entry["priority"], entry_key + ".priority", 0, 1000);
     model.targets.push_back(std::move(target));
@@ -329,8 +329,8 @@ Config parse_config(const std::string& text, const std::string& source) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw ConfigError({fmt::format("{}:{}:{}: {}", source, e.mark.line + 1, e.mark.column + 1,
-                                   e.msg)});
+    throw ConfigError(
+        {fmt::format("{}:{}:{}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg)});
   }
   Reader r(source);
   Config config;
@@ -347,7 +347,8 @@ Config parse_config(const std::string& text, const std::string& source) {
 
   const auto& backends = root["backends"];
   if (!backends || !backends.IsMap() || backends.size() == 0) {
-    r.problem(backends ? backends : root, "backends", "must map at least one backend name to its settings");
+    r.problem(backends ? backends : root, "backends",
+              "must map at least one backend name to its settings");
   } else {
     for (const auto& item : backends) {
       auto& backend = config.backends.emplace_back();

@@ -23,8 +23,8 @@ struct BackendConfig {
   bool tls = false;
   std::string host;
   std::string port;
-  std::string base_path;  // without a trailing slash: "" or "/v1"
-  std::string api_key;    // secret: never logged
+  std::string base_path;    // without a trailing slash: "" or "/v1"
+  std::string api_key;      // secret: never logged
   std::string api_version;  // Azure: pinned api-version; empty keeps the client's
   std::string ca_file;      // PEM CAs trusted for this backend instead of the system store
   std::chrono::milliseconds connect_timeout{5'000};

@@ -14,8 +14,8 @@ void setup_logging(const std::string& level, bool access_log) {
   spdlog::set_default_logger(main);
 
   spdlog::drop("access");
-  auto access = std::make_shared<spdlog::logger>("access",
-                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto access =
+      std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   access->set_pattern("time=%Y-%m-%dT%H:%M:%S.%fZ log=access %v", spdlog::pattern_time_type::utc);
   access->set_level(access_log ? spdlog::level::info : spdlog::level::off);
   spdlog::register_logger(access);

@@ -1,8 +1,9 @@
 #include "gateway/admin.h"
 
-#include "http/use_result.h"
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+
+#include "http/use_result.h"
 
 namespace tollgate::gateway {
 

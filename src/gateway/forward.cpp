@@ -1,15 +1,15 @@
 #include "gateway/forward.h"
 
-#include "http/use_result.h"
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "http/use_result.h"
+
 namespace tollgate::gateway {
 
 namespace {
-
 
 // Errors that mean the server closed an idle connection before our request reached it.
 bool closed_while_idle(const beast::error_code& ec) {
@@ -41,8 +41,8 @@ net::awaitable<beast::error_code> UpstreamCall::attempt(bhttp::request<bhttp::st
   const auto& backend = pool_.backend();
 
   connection_->tcp().expires_after(backend.first_byte_timeout);
-  auto write_ec = co_await connection_->visit(
-      [&](auto& stream) -> net::awaitable<beast::error_code> {
+  auto write_ec =
+      co_await connection_->visit([&](auto& stream) -> net::awaitable<beast::error_code> {
         auto [ec, n] = co_await bhttp::async_write(stream, request, use_result);
         co_return ec;
       });
@@ -50,10 +50,10 @@ net::awaitable<beast::error_code> UpstreamCall::attempt(bhttp::request<bhttp::st
 
   parser_.emplace();
   parser_->body_limit(boost::none);  // responses are relayed, never held whole
-  auto read_ec = co_await connection_->visit(
-      [&](auto& stream) -> net::awaitable<beast::error_code> {
-        auto [ec, n] = co_await bhttp::async_read_header(stream, connection_->buffer(), *parser_,
-                                                         use_result);
+  auto read_ec =
+      co_await connection_->visit([&](auto& stream) -> net::awaitable<beast::error_code> {
+        auto [ec, n] =
+            co_await bhttp::async_read_header(stream, connection_->buffer(), *parser_, use_result);
         co_return ec;
       });
   co_return read_ec;
@@ -66,12 +66,11 @@ net::awaitable<std::pair<beast::error_code, std::string_view>> UpstreamCall::rea
     body.data = piece_.data();
     body.size = piece_.size();
     connection_->tcp().expires_after(pool_.backend().idle_timeout);
-    auto ec = co_await connection_->visit(
-        [&](auto& stream) -> net::awaitable<beast::error_code> {
-          auto [ec, n] = co_await bhttp::async_read_some(stream, connection_->buffer(), *parser_,
-                                                         use_result);
-          co_return ec;
-        });
+    auto ec = co_await connection_->visit([&](auto& stream) -> net::awaitable<beast::error_code> {
+      auto [ec, n] =
+          co_await bhttp::async_read_some(stream, connection_->buffer(), *parser_, use_result);
+      co_return ec;
+    });
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) co_return Result{ec, {}};
     std::size_t filled = piece_.size() - body.size;

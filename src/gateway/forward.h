@@ -5,13 +5,12 @@
 // Threading: used from one event loop; must not outlive its pool.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-
-#include <array>
 #include <memory>
 #include <optional>
 #include <string_view>

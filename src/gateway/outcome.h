@@ -15,11 +15,16 @@ enum class Outcome {
 
 constexpr std::string_view to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::ok: return "ok";
-    case Outcome::upstream_error: return "upstream_error";
-    case Outcome::gateway_error: return "gateway_error";
-    case Outcome::timeout: return "timeout";
-    case Outcome::client_aborted: return "client_aborted";
+    case Outcome::ok:
+      return "ok";
+    case Outcome::upstream_error:
+      return "upstream_error";
+    case Outcome::gateway_error:
+      return "gateway_error";
+    case Outcome::timeout:
+      return "timeout";
+    case Outcome::client_aborted:
+      return "client_aborted";
   }
   return "unknown";
 }

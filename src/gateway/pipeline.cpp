@@ -1,10 +1,9 @@
 #include "gateway/pipeline.h"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/beast/core/string.hpp>
-
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core/string.hpp>
 #include <chrono>
 
 #include "api/api_call.h"
@@ -58,26 +57,24 @@ bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std:
                                   ? backend.host
                                   : backend.host + ":" + backend.port);
   std::string forwarded{inbound["x-forwarded-for"]};
-  out.set("x-forwarded-for",
-          forwarded.empty() ? client_ip : forwarded + ", " + client_ip);
+  out.set("x-forwarded-for", forwarded.empty() ? client_ip : forwarded + ", " + client_ip);
   out.body() = std::move(inbound.body());
   if (!out.body().empty() || inbound.method() == bhttp::verb::post) out.prepare_payload();
   return out;
 }
 
-void log_access(const http::Exchange& exchange, std::string_view method,
-                std::string_view target, std::string_view request_id, std::string_view model,
-                std::string_view backend, Outcome outcome,
-                std::chrono::steady_clock::time_point started) {
+void log_access(const http::Exchange& exchange, std::string_view method, std::string_view target,
+                std::string_view request_id, std::string_view model, std::string_view backend,
+                Outcome outcome, std::chrono::steady_clock::time_point started) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
   spdlog::get("access")->info(
       "request_id={} method={} path={} status={} outcome={} model={} backend={} bytes={} "
       "duration_ms={:.3f} client={}",
-      request_id, method, target.substr(0, target.find('?')), exchange.status(),
-      to_string(outcome), model.empty() ? "-" : model, backend.empty() ? "-" : backend,
-      exchange.bytes_sent(), micros / 1000.0, exchange.peer().address().to_string());
+      request_id, method, target.substr(0, target.find('?')), exchange.status(), to_string(outcome),
+      model.empty() ? "-" : model, backend.empty() ? "-" : backend, exchange.bytes_sent(),
+      micros / 1000.0, exchange.peer().address().to_string());
 }
 
 }  // namespace
@@ -92,8 +89,9 @@ Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContext
 http::UpstreamPool& Pipeline::pool(const BackendConfig& backend) {
   auto it = pools_.find(backend.name);
   if (it == pools_.end())
-    it = pools_.emplace(backend.name, std::make_unique<http::UpstreamPool>(executor_, backend,
-                                                                      tls_.for_backend(backend)))
+    it = pools_
+             .emplace(backend.name, std::make_unique<http::UpstreamPool>(executor_, backend,
+                                                                         tls_.for_backend(backend)))
              .first;
   return *it->second;
 }
@@ -106,8 +104,8 @@ net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   std::string target{request.target()};
   if (!co_await admin_.serve(exchange)) co_await forward_call(exchange, call);
   if (auto access = spdlog::get("access"); access && access->should_log(spdlog::level::info))
-    log_access(exchange, method, target, call.request_id, call.model, call.backend,
-               call.outcome, call.started);
+    log_access(exchange, method, target, call.request_id, call.model, call.backend, call.outcome,
+               call.started);
 }
 
 net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call) {
@@ -144,8 +142,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
       api::body_names_deployment(api_call, backend))
     api::replace_model(request.body(), *model_field, route.deployment);
 
-  auto upstream = upstream_request(request, api::upstream_target(api_call, backend, route.deployment),
-                                   backend, exchange.peer().address().to_string());
+  auto upstream =
+      upstream_request(request, api::upstream_target(api_call, backend, route.deployment), backend,
+                       exchange.peer().address().to_string());
   UpstreamCall forward{pool(backend)};
   // Until the backend answers, the client connection is quiet; if it closes, the wait is
   // abandoned so the backend stops working for nobody.
@@ -163,8 +162,8 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
                  backend.name, ec.message());
     if (ec == beast::error::timeout) {
       call.outcome = Outcome::timeout;
-      co_await exchange.send_error(gateway_timeout(
-          "The backend '" + backend.name + "' did not answer within its timeout."));
+      co_await exchange.send_error(
+          gateway_timeout("The backend '" + backend.name + "' did not answer within its timeout."));
     } else {
       call.outcome = Outcome::upstream_error;
       co_await exchange.send_error(

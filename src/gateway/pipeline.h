@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-
 #include <map>
 #include <memory>
 #include <string>

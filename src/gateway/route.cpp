@@ -20,9 +20,9 @@ std::variant<RouteChoice, ApiError> Router::choose(const api::ApiCall& call,
     if (!call.deployment.empty())
       return not_found(fmt::format("The API deployment {} does not exist on this gateway.", name),
                        "DeploymentNotFound");
-    return not_found(fmt::format("The model `{}` does not exist or you do not have access to it.",
-                                 name),
-                     "model_not_found");
+    return not_found(
+        fmt::format("The model `{}` does not exist or you do not have access to it.", name),
+        "model_not_found");
   }
   const ModelTarget& target = model->targets.front();
   return RouteChoice{model, config_.backend(target.backend), target.deployment};

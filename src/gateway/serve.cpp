@@ -1,11 +1,10 @@
 #include "gateway/serve.h"
 
-#include <boost/asio/ip/address.hpp>
-
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "core/logging.h"
 #include "gateway/pipeline.h"

@@ -1,8 +1,8 @@
 #include "gateway/stream_back.h"
 
-#include <boost/beast/core/string.hpp>
-
 #include <spdlog/spdlog.h>
+
+#include <boost/beast/core/string.hpp>
 
 #include "http/hop_by_hop.h"
 #include "http/sse.h"

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <string_view>
 
 #include "gateway/forward.h"

@@ -1,13 +1,12 @@
 #include "http/exchange.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <sys/socket.h>
-
 #include <cerrno>
 
 #include "http/use_result.h"

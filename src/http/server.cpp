@@ -1,27 +1,26 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include "http/use_result.h"
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/core/string.hpp>
-
-#include <spdlog/spdlog.h>
-
 #include <optional>
 #include <thread>
+
+#include "http/use_result.h"
 
 namespace tollgate::http {
 
 namespace {
-
 
 // SO_REUSEPORT lets every loop own an accepting socket on the same port; the kernel spreads
 // new connections across them, so no accept lock is shared.
@@ -118,15 +117,14 @@ net::awaitable<void> Server::accept(Loop& loop) {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    net::co_spawn(loop.context, session(loop, std::move(socket)),
-                  [](std::exception_ptr error) {
-                    if (!error) return;
-                    try {
-                      std::rethrow_exception(error);
-                    } catch (const std::exception& e) {
-                      spdlog::error("connection ended by an unexpected error: {}", e.what());
-                    }
-                  });
+    net::co_spawn(loop.context, session(loop, std::move(socket)), [](std::exception_ptr error) {
+      if (!error) return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("connection ended by an unexpected error: {}", e.what());
+      }
+    });
   }
 }
 
@@ -144,8 +142,8 @@ net::awaitable<void> Server::session(Loop& loop, net::ip::tcp::socket socket) {
     parser.body_limit(options_.body_limit);
 
     stream.expires_after(first ? options_.request_timeout : options_.keep_alive_timeout);
-    auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser,
-                                                                       use_result);
+    auto [header_ec, header_bytes] =
+        co_await bhttp::async_read_header(stream, buffer, parser, use_result);
     beast::error_code ec = header_ec;
     if (!ec) {
       // curl and some SDKs wait for this before sending a large body.

@@ -4,11 +4,10 @@
 // Threading: run() blocks and drives every loop; drain() may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -36,10 +35,10 @@ using HandlerFactory = std::function<std::unique_ptr<Handler>(net::io_context& l
 
 struct ServerOptions {
   net::ip::tcp::endpoint listen;
-  unsigned threads = 0;                                 // 0: one per core
-  std::size_t header_limit = 64 * 1024;                 // larger request headers get 431
-  std::size_t body_limit = 32 * 1024 * 1024;            // larger request bodies get 413
-  std::chrono::milliseconds request_timeout{60'000};    // to read one whole request
+  unsigned threads = 0;                                  // 0: one per core
+  std::size_t header_limit = 64 * 1024;                  // larger request headers get 431
+  std::size_t body_limit = 32 * 1024 * 1024;             // larger request bodies get 413
+  std::chrono::milliseconds request_timeout{60'000};     // to read one whole request
   std::chrono::milliseconds keep_alive_timeout{75'000};  // idle time between requests
 };
 

@@ -41,9 +41,7 @@ const std::vector<std::string_view>& SseFramer::feed(std::string_view bytes) {
   return events_;
 }
 
-std::string_view SseFramer::pending() const {
-  return std::string_view(buffer_).substr(consumed_);
-}
+std::string_view SseFramer::pending() const { return std::string_view(buffer_).substr(consumed_); }
 
 std::string sse_data(std::string_view event) {
   std::string data;

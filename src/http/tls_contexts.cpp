@@ -10,8 +10,7 @@ std::unique_ptr<ssl::context> client_context() {
   auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
   context->set_verify_mode(ssl::verify_peer);
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                       ssl::context::no_tlsv1_1);
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   return context;
 }
 

@@ -1,15 +1,15 @@
 #include "http/upstream_connection.h"
 
-#include "http/use_result.h"
+#include <openssl/ssl.h>
+
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <openssl/ssl.h>
+#include "http/use_result.h"
 
 namespace tollgate::http {
 
 namespace {
-
 
 // Idle connections older than this are not reused: servers commonly close idle keep-alive
 // connections after 5 to 60 seconds, and a request sent on a closed one is wasted time.
@@ -69,9 +69,9 @@ UpstreamPool::connect() {
   // SNI, so that servers hosting several names present the right certificate, and host name
   // verification, so that a valid certificate for another name is refused.
   if (!SSL_set_tlsext_host_name(tls.native_handle(), backend_.host.c_str()))
-    co_return Result{beast::error_code(static_cast<int>(::ERR_get_error()),
-                                       net::error::get_ssl_category()),
-                     nullptr};
+    co_return Result{
+        beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()),
+        nullptr};
   tls.set_verify_mode(net::ssl::verify_peer);
   tls.set_verify_callback(net::ssl::host_name_verification(backend_.host));
   auto [handshake_ec] = co_await tls.async_handshake(net::ssl::stream_base::client, use_result);

@@ -11,7 +11,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -59,8 +58,7 @@ class UpstreamConnection {
 class UpstreamPool {
  public:
   // `backend` and `tls` must outlive the pool.
-  UpstreamPool(net::any_io_executor executor, const BackendConfig& backend,
-               net::ssl::context& tls);
+  UpstreamPool(net::any_io_executor executor, const BackendConfig& backend, net::ssl::context& tls);
 
   // An idle connection when one is open, or a new one (connect and TLS handshake within the
   // backend's connect timeout).

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "api/api_call.h"
+
+#include <gtest/gtest.h>
 
 namespace tollgate::api {
 namespace {

@@ -1,8 +1,8 @@
+#include "core/config.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-
-#include "core/config.h"
 
 namespace tollgate {
 namespace {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "http/hop_by_hop.h"
+
+#include <gtest/gtest.h>
 
 namespace tollgate::http {
 namespace {

@@ -1,12 +1,13 @@
-#include <gtest/gtest.h>
-
 #include "api/request_body.h"
+
+#include <gtest/gtest.h>
 
 namespace tollgate::api {
 namespace {
 
 TEST(InspectJsonBody, FindsModelAndStream) {
-  std::string body = R"({"messages":[{"role":"user","content":"hi"}], "model" : "gpt-4o" ,"stream":true})";
+  std::string body =
+      R"({"messages":[{"role":"user","content":"hi"}], "model" : "gpt-4o" ,"stream":true})";
   auto facts = std::get<BodyFacts>(inspect_json_body(body));
   ASSERT_TRUE(facts.model);
   EXPECT_EQ(facts.model->value, "gpt-4o");
@@ -24,7 +25,9 @@ TEST(InspectJsonBody, ReplacesOnlyTheModel) {
 TEST(InspectJsonBody, EscapedModelName) {
   std::string body = R"({"model":"a\u00e9b"})";
   auto facts = std::get<BodyFacts>(inspect_json_body(body));
-  EXPECT_EQ(facts.model->value, "a\xc3\xa9" "b");
+  EXPECT_EQ(facts.model->value,
+            "a\xc3\xa9"
+            "b");
   EXPECT_EQ(facts.model->length, 10u);  // "a\u00e9b" with its quotes
 }
 

@@ -1,7 +1,8 @@
+#include "gateway/route.h"
+
 #include <gtest/gtest.h>
 
 #include "core/config.h"
-#include "gateway/route.h"
 
 namespace tollgate::gateway {
 namespace {
