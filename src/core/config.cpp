@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <boost/regex.hpp>
 #include <set>
 #include <sstream>
 
@@ -208,7 +209,8 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   const std::string key = "backends." + name;
   backend.name = name;
   if (!r.expect_map(node, key,
-                    {"kind", "url", "api_key", "api_version", "ca_file", "connect_timeout_ms",
+                    {"kind", "url", "api_key", "api_version", "ca_file", "stream_usage",
+                     "connect_timeout_ms",
                      "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections"}))
     return;
   if (!node["kind"]) {
@@ -230,6 +232,15 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   }
   if (node["api_key"]) backend.api_key = r.text(node["api_key"], key + ".api_key");
   if (node["api_version"]) backend.api_version = r.text(node["api_version"], key + ".api_version");
+  if (node["stream_usage"]) {
+    auto value = r.text(node["stream_usage"], key + ".stream_usage");
+    if (value == "always")
+      backend.stream_usage = BackendConfig::StreamUsage::always;
+    else if (value == "never")
+      backend.stream_usage = BackendConfig::StreamUsage::never;
+    else if (value != "auto")
+      r.problem(node["stream_usage"], key + ".stream_usage", "must be auto, always or never");
+  }
   if (node["ca_file"]) {
     backend.ca_file = r.text(node["ca_file"], key + ".ca_file");
     if (!std::ifstream(backend.ca_file))
@@ -278,32 +289,112 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
                    [](const auto& a, const auto& b) { return a.priority < b.priority; });
 }
 
+void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
+  if (!node.IsMap() || !node["type"]) {
+    r.problem(node, key, "must be a mapping with a type (jsonl, sqlite or stdout)");
+    return;
+  }
+  for (const auto& item : node) {
+    auto name = item.first.as<std::string>();
+    const std::string item_key = key + "." + name;
+    if (name == "type") {
+      sink.type = r.text(item.second, item_key);
+    } else if (name == "name") {
+      sink.name = r.text(item.second, item_key);
+    } else if (name == "format") {
+      auto format = r.text(item.second, item_key);
+      if (format == "apim")
+        sink.format = SinkConfig::Format::apim;
+      else if (format != "typed")
+        r.problem(item.second, item_key, "must be typed or apim");
+    } else if (name == "max_event_bytes") {
+      sink.max_event_bytes = r.number<std::size_t>(item.second, item_key, 1024, std::size_t{1} << 30);
+    } else if (name == "oversize") {
+      auto oversize = r.text(item.second, item_key);
+      if (oversize == "split")
+        sink.oversize = SinkConfig::Oversize::split;
+      else if (oversize != "truncate")
+        r.problem(item.second, item_key, "must be truncate or split");
+    } else {
+      sink.settings[name] = r.text(item.second, item_key);
+    }
+  }
+}
+
+void parse_mask(Reader& r, const YAML::Node& node, AuditConfig& audit) {
+  if (!node.IsSequence()) {
+    r.problem(node, "audit.mask", "must be a list of { pattern, replacement }");
+    return;
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string key = fmt::format("audit.mask[{}]", i);
+    if (!r.expect_map(node[i], key, {"pattern", "replacement"})) continue;
+    if (!node[i]["pattern"]) {
+      r.problem(node[i], key + ".pattern", "is required");
+      continue;
+    }
+    MaskRule rule;
+    rule.pattern = r.text(node[i]["pattern"], key + ".pattern");
+    rule.replacement =
+        node[i]["replacement"] ? r.text(node[i]["replacement"], key + ".replacement") : "[masked]";
+    try {
+      boost::regex compiled(rule.pattern, boost::regex::ECMAScript);
+    } catch (const boost::regex_error& e) {
+      r.problem(node[i]["pattern"], key + ".pattern",
+                std::string("is not a valid regular expression: ") + e.what());
+    }
+    audit.mask.push_back(std::move(rule));
+  }
+}
+
 void parse_audit(Reader& r, const YAML::Node& node, Config& config) {
-  if (!r.expect_map(node, "audit", {"spool", "sinks"})) return;
-  if (node["spool"]) config.audit.spool = r.text(node["spool"], "audit.spool");
+  if (!r.expect_map(node, "audit",
+                    {"spool", "spool_max_bytes", "spool_segment_bytes", "fsync_interval_ms",
+                     "when_full", "bodies", "mask", "sinks"}))
+    return;
+  auto& audit = config.audit;
+  if (node["spool"]) audit.spool = r.text(node["spool"], "audit.spool");
+  if (node["spool_max_bytes"])
+    audit.spool_max_bytes = r.number<std::uint64_t>(node["spool_max_bytes"],
+                                                    "audit.spool_max_bytes", 4096,
+                                                    std::uint64_t{1} << 50);
+  if (node["spool_segment_bytes"])
+    audit.spool_segment_bytes = r.number<std::uint64_t>(
+        node["spool_segment_bytes"], "audit.spool_segment_bytes", 4096, std::uint64_t{1} << 40);
+  if (node["fsync_interval_ms"])
+    audit.fsync_interval = std::chrono::milliseconds(
+        r.number<long>(node["fsync_interval_ms"], "audit.fsync_interval_ms", 0, 3'600'000));
+  if (node["when_full"]) {
+    auto policy = r.text(node["when_full"], "audit.when_full");
+    if (policy == "drop")
+      audit.when_full = AuditConfig::WhenFull::drop;
+    else if (policy != "reject")
+      r.problem(node["when_full"], "audit.when_full", "must be reject or drop");
+  }
+  if (node["bodies"]) audit.bodies = r.boolean(node["bodies"], "audit.bodies");
+  if (node["mask"]) parse_mask(r, node["mask"], audit);
+
   const auto& sinks = node["sinks"];
   if (!sinks) return;
   if (!sinks.IsSequence()) {
     r.problem(sinks, "audit.sinks", "must be a list");
     return;
   }
+  std::map<std::string, int> per_type;
   for (std::size_t i = 0; i < sinks.size(); ++i) {
-    const std::string key = fmt::format("audit.sinks[{}]", i);
-    if (!sinks[i].IsMap() || !sinks[i]["type"]) {
-      r.problem(sinks[i], key, "must be a mapping with a type");
-      continue;
-    }
     SinkConfig sink;
-    for (const auto& item : sinks[i]) {
-      auto name = item.first.as<std::string>();
-      auto value = r.text(item.second, key + "." + name);
-      if (name == "type")
-        sink.type = value;
-      else
-        sink.settings[name] = value;
+    parse_sink(r, sinks[i], fmt::format("audit.sinks[{}]", i), sink);
+    if (sink.name.empty()) {
+      int n = ++per_type[sink.type];
+      sink.name = n == 1 ? sink.type : fmt::format("{}-{}", sink.type, n);
     }
-    config.audit.sinks.push_back(std::move(sink));
+    for (const auto& other : audit.sinks)
+      if (other.name == sink.name)
+        r.problem(sinks[i], fmt::format("audit.sinks[{}].name", i),
+                  "'" + sink.name + "' names another sink too; each sink needs its own name");
+    audit.sinks.push_back(std::move(sink));
   }
+  audit.enabled = !audit.sinks.empty();
 }
 
 }  // namespace

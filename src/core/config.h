@@ -27,6 +27,9 @@ struct BackendConfig {
   std::string api_key;      // secret: never logged
   std::string api_version;  // Azure: pinned api-version; empty keeps the client's
   std::string ca_file;      // PEM CAs trusted for this backend instead of the system store
+  // Whether streamed calls may ask this backend for a final usage chunk
+  // (stream_options.include_usage): auto decides by backend kind and api-version.
+  enum class StreamUsage { auto_detect, always, never } stream_usage = StreamUsage::auto_detect;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds first_byte_timeout{120'000};
   std::chrono::milliseconds idle_timeout{60'000};
@@ -45,12 +48,28 @@ struct ModelConfig {
 };
 
 struct SinkConfig {
-  std::string type;
-  std::map<std::string, std::string> settings;
+  std::string type;  // jsonl, sqlite, stdout
+  std::string name;  // unique; names the sink's spool cursor (default: type, or type-N)
+  enum class Format { typed, apim } format = Format::typed;
+  std::size_t max_event_bytes = 1024 * 1024;  // larger events are truncated or split
+  enum class Oversize { truncate, split } oversize = Oversize::truncate;
+  std::map<std::string, std::string> settings;  // the sink's own settings (path, ...)
+};
+
+struct MaskRule {
+  std::string pattern;  // a regular expression (ECMAScript syntax, Boost.Regex)
+  std::string replacement;
 };
 
 struct AuditConfig {
+  bool enabled = false;  // true when the configuration has at least one sink
   std::string spool = "./data/spool";
+  std::uint64_t spool_max_bytes = std::uint64_t{1} << 30;
+  std::uint64_t spool_segment_bytes = std::uint64_t{64} << 20;
+  std::chrono::milliseconds fsync_interval{100};
+  enum class WhenFull { reject, drop } when_full = WhenFull::reject;
+  bool bodies = true;            // record request and response bodies
+  std::vector<MaskRule> mask;    // applied to prompts and completions before they are recorded
   std::vector<SinkConfig> sinks;
 };
 
