@@ -36,7 +36,7 @@ AuditLog::AuditLog(const AuditConfig& config, GatewayInfo gateway)
     SinkWorkerOptions options;
     options.name = sink.name;
     workers_.push_back(std::make_unique<SinkWorker>(options, spool_->reader(sink.name),
-                                                    make_sink(sink), EventShaper(sink)));
+                                                    make_sink(sink), SinkShaper(sink)));
   }
 }
 

@@ -143,10 +143,10 @@ std::vector<std::string> split_event(std::string_view text, std::size_t max_byte
   return parts;
 }
 
-EventShaper::EventShaper(const SinkConfig& sink)
+SinkShaper::SinkShaper(const SinkConfig& sink)
     : format_(sink.format), max_bytes_(sink.max_event_bytes), oversize_(sink.oversize) {}
 
-std::vector<std::string> EventShaper::operator()(std::string_view event) const {
+std::vector<std::string> SinkShaper::operator()(std::string_view event) const {
   std::string formatted =
       format_ == SinkConfig::Format::apim ? to_apim(event) : std::string(event);
   if (formatted.size() <= max_bytes_) return {std::move(formatted)};

@@ -15,9 +15,9 @@
 
 namespace tollgate::audit {
 
-class EventShaper {
+class SinkShaper {
  public:
-  explicit EventShaper(const SinkConfig& sink);
+  explicit SinkShaper(const SinkConfig& sink);
   // `event` is a serialized typed event; returns the payloads the sink receives.
   std::vector<std::string> operator()(std::string_view event) const;
 
