@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "audit/event_shaper.h"
+#include "audit/sink_shaper.h"
 
 namespace tollgate::audit {
 

@@ -3,7 +3,7 @@
 
 #include <map>
 
-#include "audit/event_shaper.h"
+#include "audit/sink_shaper.h"
 #include "audit/sinks/call_columns.h"
 #include "audit/sinks/sqlite_db.h"
 #include "audit/sinks/sqlite_schema.h"

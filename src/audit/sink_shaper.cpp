@@ -1,4 +1,4 @@
-#include "audit/event_shaper.h"
+#include "audit/sink_shaper.h"
 
 #include <boost/json.hpp>
 
