@@ -32,7 +32,8 @@ std::variant<BodyFacts, ApiError> inspect_json_body(std::string_view body) {
     if (stream.get(value) == simdjson::SUCCESS) facts.stream = value;
   }
   auto model = root["model"];
-  if (model.error()) return facts;
+  // AzureChatOpenAI sends "model": null; the deployment in its path names the model.
+  if (model.error() || model.is_null()) return facts;
   std::string_view name;
   if (model.get(name) != simdjson::SUCCESS)
     return invalid_request("'model' must be a string.", "model", "invalid_type");

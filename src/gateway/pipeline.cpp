@@ -102,7 +102,9 @@ net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   auto& request = exchange.request();
   std::string method{request.method_string()};
   std::string target{request.target()};
-  if (!co_await admin_.serve(exchange)) co_await forward_call(exchange, call);
+  // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
+  bool answered = co_await admin_.serve(exchange);
+  if (!answered) co_await forward_call(exchange, call);
   if (auto access = spdlog::get("access"); access && access->should_log(spdlog::level::info))
     log_access(exchange, method, target, call.request_id, call.model, call.backend, call.outcome,
                call.started);
@@ -149,7 +151,8 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   // Until the backend answers, the client connection is quiet; if it closes, the wait is
   // abandoned so the backend stops working for nobody.
   auto abandon_if_client_leaves = [&]() -> net::awaitable<void> {
-    if (co_await exchange.client_gone()) forward.abandon();
+    bool gone = co_await exchange.client_gone();
+    if (gone) forward.abandon();
   };
   auto sent = co_await (forward.send(upstream) || abandon_if_client_leaves());
   if (sent.index() == 1) {

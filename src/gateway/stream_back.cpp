@@ -39,7 +39,9 @@ net::awaitable<Outcome> stream_back(http::Exchange& exchange, UpstreamCall& call
   // A body of known length keeps it; an event stream or one of unknown length goes chunked.
   const bool keep_length = !events && upstream.count(bhttp::field::content_length) > 0;
   exchange.set_header("x-tollgate-backend", backend_name);
-  if (co_await exchange.start(client_header(upstream, keep_length))) {
+  // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
+  auto start_failed = co_await exchange.start(client_header(upstream, keep_length));
+  if (start_failed) {
     call.finish();
     co_return Outcome::client_aborted;
   }
@@ -63,7 +65,8 @@ net::awaitable<Outcome> stream_back(http::Exchange& exchange, UpstreamCall& call
       for (auto event : framer.feed(piece)) batch.append(event);
       out = batch;
     }
-    if (co_await exchange.write_body(out)) {
+    auto write_failed = co_await exchange.write_body(out);
+    if (write_failed) {
       // Closing the backend connection is what cancels its work.
       call.finish();
       exchange.abort();
@@ -73,7 +76,8 @@ net::awaitable<Outcome> stream_back(http::Exchange& exchange, UpstreamCall& call
   // A stream that ends without a final blank line still delivers its last bytes.
   if (events) co_await exchange.write_body(framer.pending());
   call.finish();
-  if (co_await exchange.finish()) co_return Outcome::client_aborted;
+  auto finish_failed = co_await exchange.finish();
+  if (finish_failed) co_return Outcome::client_aborted;
   co_return Outcome::ok;
 }
 

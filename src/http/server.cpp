@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "core/ids.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -163,6 +165,7 @@ net::awaitable<void> Server::session(Loop& loop, net::ip::tcp::socket socket) {
         bare.version(11);
         bare.keep_alive(false);
         Exchange exchange{stream, bare, peer};
+        exchange.set_header("x-request-id", new_uuid());
         stream.expires_after(std::chrono::seconds(5));
         co_await exchange.send_error(*error);
       }

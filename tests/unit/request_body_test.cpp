@@ -43,6 +43,7 @@ TEST(InspectJsonBody, NoModel) {
   auto facts = std::get<BodyFacts>(inspect_json_body(R"({"input":"x"})"));
   EXPECT_FALSE(facts.model);
   EXPECT_FALSE(facts.stream);
+  EXPECT_FALSE(std::get<BodyFacts>(inspect_json_body(R"({"model":null})")).model);
 }
 
 TEST(MultipartModel, FindsAndReplacesField) {
