@@ -24,12 +24,14 @@ UpstreamCall::~UpstreamCall() {
 }
 
 net::awaitable<beast::error_code> UpstreamCall::send(bhttp::request<bhttp::string_body>& request) {
+  started_ = std::chrono::steady_clock::now();
   auto ec = co_await attempt(request, true);
   if (ec && connection_ && connection_->reused() && closed_while_idle(ec)) {
     connection_->close();
     connection_.reset();
     ec = co_await attempt(request, false);
   }
+  waited_ += std::chrono::steady_clock::now() - started_;
   co_return ec;
 }
 
@@ -66,11 +68,13 @@ net::awaitable<std::pair<beast::error_code, std::string_view>> UpstreamCall::rea
     body.data = piece_.data();
     body.size = piece_.size();
     connection_->tcp().expires_after(pool_.backend().idle_timeout);
+    auto started = std::chrono::steady_clock::now();
     auto ec = co_await connection_->visit([&](auto& stream) -> net::awaitable<beast::error_code> {
       auto [ec, n] =
           co_await bhttp::async_read_some(stream, connection_->buffer(), *parser_, use_result);
       co_return ec;
     });
+    waited_ += std::chrono::steady_clock::now() - started;
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) co_return Result{ec, {}};
     std::size_t filled = piece_.size() - body.size;

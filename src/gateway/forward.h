@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
@@ -48,6 +49,11 @@ class UpstreamCall {
   // client has gone away, to stop the backend's work.
   void abandon();
 
+  // When send() began.
+  std::chrono::steady_clock::time_point started() const { return started_; }
+  // Time spent waiting for the backend so far: connecting, sending, and reading its answer.
+  std::chrono::steady_clock::duration waited() const { return waited_; }
+
  private:
   net::awaitable<beast::error_code> attempt(bhttp::request<bhttp::string_body>& request,
                                             bool allow_reuse);
@@ -56,6 +62,8 @@ class UpstreamCall {
   std::unique_ptr<http::UpstreamConnection> connection_;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;
   std::array<char, 16 * 1024> piece_;
+  std::chrono::steady_clock::time_point started_{};
+  std::chrono::steady_clock::duration waited_{};
 };
 
 }  // namespace tollgate::gateway

@@ -6,26 +6,32 @@
 #include <boost/beast/core/string.hpp>
 #include <chrono>
 
+#include <boost/json.hpp>
+
+#include <algorithm>
+
 #include "api/api_call.h"
 #include "api/request_body.h"
 #include "api/upstream_target.h"
+#include "core/clock.h"
 #include "core/ids.h"
+#include "gateway/account.h"
 #include "gateway/forward.h"
 #include "gateway/stream_back.h"
 #include "http/hop_by_hop.h"
 #include "identity/upstream_credentials.h"
+#include "usage/include_usage.h"
 
 namespace tollgate::gateway {
 
 namespace bhttp = boost::beast::http;
+namespace json = boost::json;
 using namespace boost::asio::experimental::awaitable_operators;
 
 // What the pipeline learns about one call as it moves through the stages.
 struct Pipeline::Call {
-  std::string request_id = new_uuid();
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::string model;
-  std::string backend;
+  audit::CallRecord record;
+  bool request_recorded = false;
   Outcome outcome = Outcome::ok;
 };
 
@@ -63,28 +69,52 @@ bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std:
   return out;
 }
 
-void log_access(const http::Exchange& exchange, std::string_view method, std::string_view target,
-                std::string_view request_id, std::string_view model, std::string_view backend,
-                Outcome outcome, std::chrono::steady_clock::time_point started) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count();
+void log_access(const http::Exchange& exchange, const audit::CallRecord& record,
+                Outcome outcome) {
   spdlog::get("access")->info(
       "request_id={} method={} path={} status={} outcome={} model={} backend={} bytes={} "
       "duration_ms={:.3f} client={}",
-      request_id, method, target.substr(0, target.find('?')), exchange.status(), to_string(outcome),
-      model.empty() ? "-" : model, backend.empty() ? "-" : backend, exchange.bytes_sent(),
-      micros / 1000.0, exchange.peer().address().to_string());
+      record.message_id, record.method, record.path, exchange.status(), to_string(outcome),
+      record.model.empty() ? "-" : record.model, record.backend.empty() ? "-" : record.backend,
+      exchange.bytes_sent(), millis_between(record.received, std::chrono::steady_clock::now()),
+      exchange.peer().address().to_string());
+}
+
+// "chat/completions" -> "chat.completions", the operation's name in audit events.
+std::string dotted(std::string_view operation) {
+  std::string name(operation);
+  std::replace(name.begin(), name.end(), '/', '.');
+  return name;
+}
+
+// A body that is not JSON, as the audit records it: text as a string, anything else (audio,
+// images) only by its size.
+json::value recorded_text(const http::Request& request) {
+  auto type = request[bhttp::field::content_type];
+  if (beast::iequals(type.substr(0, 5), "text/") ||
+      beast::iequals(type.substr(0, 33), "application/x-www-form-urlencoded"))
+    return json::string(request.body());
+  return nullptr;
+}
+
+// The api-version the backend receives, which decides whether it accepts stream_options.
+std::string upstream_api_version(const api::ApiCall& call, const BackendConfig& backend) {
+  if (backend.kind == BackendKind::openai) return {};
+  if (!backend.api_version.empty()) return backend.api_version;
+  if (!call.api_version.empty()) return call.api_version;
+  return std::string(api::default_azure_api_version);
 }
 
 }  // namespace
 
-Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls)
+Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
+                   audit::AuditLog* audit)
     : config_(config),
       router_(config),
       admin_(loop.get_executor(), config),
       executor_(loop.get_executor()),
-      tls_(tls) {}
+      tls_(tls),
+      audit_(audit) {}
 
 http::UpstreamPool& Pipeline::pool(const BackendConfig& backend) {
   auto it = pools_.find(backend.name);
@@ -98,55 +128,130 @@ http::UpstreamPool& Pipeline::pool(const BackendConfig& backend) {
 
 net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   Call call;
-  exchange.set_header("x-request-id", call.request_id);
+  auto& record = call.record;
+  record.message_id = new_uuid();
+  record.received_at = std::chrono::system_clock::now();
+  record.received = std::chrono::steady_clock::now();
+  exchange.set_header("x-request-id", record.message_id);
   auto& request = exchange.request();
-  std::string method{request.method_string()};
-  std::string target{request.target()};
+  record.method = request.method_string();
+  record.path = request.target().substr(0, request.target().find('?'));
   // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
   bool answered = co_await admin_.serve(exchange);
   if (!answered) co_await forward_call(exchange, call);
   if (auto access = spdlog::get("access"); access && access->should_log(spdlog::level::info))
-    log_access(exchange, method, target, call.request_id, call.model, call.backend, call.outcome,
-               call.started);
+    log_access(exchange, record, call.outcome);
+}
+
+net::awaitable<bool> Pipeline::record_request(Call& call) {
+  if (!audit_ || call.request_recorded) co_return true;
+  call.request_recorded = true;
+  auto ec = co_await audit_->record_request(call.record);
+  // A full spool refuses the call (the reject policy): compliance must not be bypassed.
+  co_return ec != audit::SpoolError::full;
+}
+
+net::awaitable<void> Pipeline::record_response(Call& call) {
+  auto& record = call.record;
+  record.outcome = std::string(to_string(call.outcome));
+  record.duration_ms = millis_between(record.received, std::chrono::steady_clock::now());
+  if (audit_) co_await audit_->record_response(record);
+}
+
+net::awaitable<void> Pipeline::refuse(http::Exchange& exchange, Call& call,
+                                      const ApiError& error, Outcome outcome) {
+  call.outcome = outcome;
+  call.record.status = error.status;
+  call.record.error = error.message;
+  bool admitted = co_await record_request(call);
+  if (admitted) co_await record_response(call);
+  co_await exchange.send_error(error);
 }
 
 net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call) {
   auto& request = exchange.request();
-  auto refuse = [&](const ApiError& error) -> net::awaitable<void> {
-    call.outcome = Outcome::gateway_error;
-    co_await exchange.send_error(error);
-  };
+  auto& record = call.record;
+  record.client_ip = exchange.peer().address().to_string();
+  record.user_agent = request[bhttp::field::user_agent];
+  record.request_bytes = request.body().size();
+  record.request_content_type = request[bhttp::field::content_type];
+  record.api_style = record.path.rfind("/openai/", 0) == 0 ? "azure" : "openai";
+  record.operation = "unknown";
+  auto gateway_error = Outcome::gateway_error;
 
   auto parsed = api::parse_api_call(request.method_string(), request.target());
-  if (auto* error = std::get_if<ApiError>(&parsed)) co_return co_await refuse(*error);
+  if (auto* error = std::get_if<ApiError>(&parsed))
+    co_return co_await refuse(exchange, call, *error, gateway_error);
   auto& api_call = std::get<api::ApiCall>(parsed);
+  record.operation = dotted(api_call.operation);
+  record.api_version = api_call.api_version;
 
   std::optional<api::ModelField> model_field;
+  bool stream = false;
   // The JSON operations are read as JSON whatever the Content-Type says (curl -d sends a
   // form type); other operations only when they declare JSON.
-  if (api_call.inspected || (is_json(request) && !request.body().empty())) {
+  const bool json_body = api_call.inspected || (is_json(request) && !request.body().empty());
+  if (json_body) {
     auto facts = api::inspect_json_body(request.body());
-    if (auto* error = std::get_if<ApiError>(&facts)) co_return co_await refuse(*error);
+    if (auto* error = std::get_if<ApiError>(&facts)) {
+      if (audit_ && audit_->records_bodies()) record.request_body = json::string(request.body());
+      co_return co_await refuse(exchange, call, *error, gateway_error);
+    }
     model_field = std::get<api::BodyFacts>(facts).model;
+    stream = std::get<api::BodyFacts>(facts).stream;
   } else if (is_multipart(request)) {
     model_field = api::multipart_model(request[bhttp::field::content_type], request.body());
   }
+  // The parsed request feeds the audit record and usage estimates.
+  json::value request_json;
+  if (audit_ && json_body) request_json = json::parse(request.body());
+  if (const auto* object = request_json.if_object())
+    if (const auto* user = object->if_contains("user"); user && user->is_string())
+      record.end_user = user->as_string();
+  record.stream = stream;
+  if (audit_ && audit_->records_bodies())
+    record.request_body = json_body ? request_json : recorded_text(request);
 
   auto routed = router_.choose(api_call, model_field ? std::string_view(model_field->value) : "");
-  if (auto* error = std::get_if<ApiError>(&routed)) co_return co_await refuse(*error);
+  if (auto* error = std::get_if<ApiError>(&routed))
+    co_return co_await refuse(exchange, call, *error, gateway_error);
   const auto& route = std::get<RouteChoice>(routed);
   const BackendConfig& backend = *route.backend;
-  call.model = route.model ? route.model->name : "";
-  call.backend = backend.name;
+  record.model = route.model ? route.model->name : "";
+  record.deployment = route.deployment;
+  record.backend = backend.name;
+  record.backend_host = backend.host;
   exchange.set_header("x-tollgate-backend", backend.name);
+
+  bool admitted = co_await record_request(call);
+  if (!admitted) {
+    call.outcome = Outcome::gateway_error;
+    co_await exchange.send_error(
+        unavailable("The audit spool is full, and this gateway refuses calls it cannot record. "
+                    "Retry later."));
+    co_return;
+  }
 
   if (model_field && !route.deployment.empty() && model_field->value != route.deployment &&
       api::body_names_deployment(api_call, backend))
     api::replace_model(request.body(), *model_field, route.deployment);
+  // Exact usage for streams: ask the backend for its usage chunk if the client did not, and
+  // hide it (and what it changes in the other chunks) from the client.
+  bool hide_usage = false;
+  if (stream && audit_ &&
+      (api_call.operation == "chat/completions" || api_call.operation == "completions") &&
+      usage::accepts_stream_options(backend.kind, upstream_api_version(api_call, backend),
+                                    backend.stream_usage)) {
+    if (auto changed = usage::add_include_usage(request.body())) {
+      request.body() = std::move(*changed);
+      hide_usage = true;
+    }
+  }
 
   auto upstream =
       upstream_request(request, api::upstream_target(api_call, backend, route.deployment), backend,
-                       exchange.peer().address().to_string());
+                       record.client_ip);
+  record.attempts.push_back({backend.name, std::string(route.deployment), 0, 0, {}});
   UpstreamCall forward{pool(backend)};
   // Until the backend answers, the client connection is quiet; if it closes, the wait is
   // abandoned so the backend stops working for nobody.
@@ -155,26 +260,30 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
     if (gone) forward.abandon();
   };
   auto sent = co_await (forward.send(upstream) || abandon_if_client_leaves());
+  auto& attempt = record.attempts.back();
+  attempt.duration_ms = std::chrono::duration<double, std::milli>(forward.waited()).count();
   if (sent.index() == 1) {
     call.outcome = Outcome::client_aborted;
+    record.error = attempt.error = "the client went away before the backend answered";
     exchange.abort();
-    co_return;
+    co_return co_await record_response(call);
   }
   if (auto ec = std::get<0>(sent)) {
-    spdlog::warn("request_id={} backend={} upstream failed before answering: {}", call.request_id,
-                 backend.name, ec.message());
-    if (ec == beast::error::timeout) {
-      call.outcome = Outcome::timeout;
-      co_await exchange.send_error(
-          gateway_timeout("The backend '" + backend.name + "' did not answer within its timeout."));
-    } else {
-      call.outcome = Outcome::upstream_error;
-      co_await exchange.send_error(
-          bad_gateway("The backend '" + backend.name + "' could not be reached: " + ec.message()));
-    }
-    co_return;
+    spdlog::warn("request_id={} backend={} upstream failed before answering: {}",
+                 record.message_id, backend.name, ec.message());
+    attempt.error = ec.message();
+    if (ec == beast::error::timeout)
+      co_return co_await refuse(
+          exchange, call,
+          gateway_timeout("The backend '" + backend.name + "' did not answer within its timeout."),
+          Outcome::timeout);
+    co_return co_await refuse(
+        exchange, call,
+        bad_gateway("The backend '" + backend.name + "' could not be reached: " + ec.message()),
+        Outcome::upstream_error);
   }
-  call.outcome = co_await stream_back(exchange, forward, backend.name);
+  Account account(record, forward, audit_, hide_usage, request_json);
+  call.outcome = co_await stream_back(exchange, forward, account);
 }
 
 }  // namespace tollgate::gateway

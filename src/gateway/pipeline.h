@@ -9,7 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "audit/audit_log.h"
 #include "core/config.h"
+#include "gateway/outcome.h"
 #include "gateway/admin.h"
 #include "gateway/route.h"
 #include "http/server.h"
@@ -20,14 +22,21 @@ namespace tollgate::gateway {
 
 class Pipeline : public http::Handler {
  public:
-  // `config` and `tls` must outlive the Pipeline.
-  Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls);
+  // `config`, `tls` and `audit` (null when auditing is off) must outlive the Pipeline.
+  Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
+           audit::AuditLog* audit);
 
   net::awaitable<void> serve(http::Exchange& exchange) override;
 
  private:
   struct Call;
   net::awaitable<void> forward_call(http::Exchange& exchange, Call& call);
+  // Answers with a gateway error, recording both of the call's events first.
+  net::awaitable<void> refuse(http::Exchange& exchange, Call& call, const ApiError& error,
+                              Outcome outcome);
+  // Appends the request event once; false when the spool refuses it (the call must be too).
+  net::awaitable<bool> record_request(Call& call);
+  net::awaitable<void> record_response(Call& call);
   http::UpstreamPool& pool(const BackendConfig& backend);
 
   const Config& config_;
@@ -35,6 +44,7 @@ class Pipeline : public http::Handler {
   Admin admin_;
   net::any_io_executor executor_;
   http::TlsContexts& tls_;
+  audit::AuditLog* audit_;
   std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
 };
 

@@ -6,6 +6,9 @@
 #include <boost/asio/ip/address.hpp>
 #include <cstdio>
 
+#include <unistd.h>
+
+#include "audit/audit_log.h"
 #include "core/logging.h"
 #include "gateway/pipeline.h"
 #include "http/server.h"
@@ -15,6 +18,16 @@
 namespace tollgate::gateway {
 
 namespace net = boost::asio;
+
+namespace {
+
+audit::GatewayInfo gateway_info() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return {fmt::format("{}/{}", host, ::getpid()), TOLLGATE_VERSION};
+}
+
+}  // namespace
 
 int serve(const Config& config) {
   setup_logging(config.log_level, config.access_log);
@@ -37,13 +50,25 @@ int serve(const Config& config) {
     spdlog::error("cannot load a backend's ca_file: {}", e.what());
     return 1;
   }
+  std::unique_ptr<audit::AuditLog> audit;
+  if (config.audit.enabled) {
+    try {
+      audit = std::make_unique<audit::AuditLog>(config.audit, gateway_info());
+    } catch (const std::exception& e) {
+      spdlog::error("cannot start the audit log: {}", e.what());
+      return 1;
+    }
+  } else {
+    spdlog::warn("audit is off: no audit.sinks are configured, so calls are not recorded");
+  }
+
   http::ServerOptions options;
   options.listen = {address, config.listen_port};
   options.threads = config.threads;
   options.body_limit = config.max_body_bytes;
   options.header_limit = config.max_header_bytes;
   http::Server server(options, [&](net::io_context& loop) {
-    return std::make_unique<Pipeline>(loop, config, *tls);
+    return std::make_unique<Pipeline>(loop, config, *tls, audit.get());
   });
   try {
     server.bind();
@@ -65,6 +90,9 @@ int serve(const Config& config) {
     server.drain(config.drain_timeout);
   });
   server.run();
+  // The sinks get the rest of the drain time to deliver; whatever they do not is still in
+  // the spool, and is delivered after the next start.
+  if (audit) audit->stop(config.drain_timeout);
   spdlog::info("stopped");
   return 0;
 }

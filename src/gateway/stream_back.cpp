@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/core/string.hpp>
+#include <string>
 
 #include "http/hop_by_hop.h"
 #include "http/sse.h"
@@ -33,52 +34,66 @@ http::ResponseHeader client_header(bhttp::response_header<>& upstream, bool keep
 }  // namespace
 
 net::awaitable<Outcome> stream_back(http::Exchange& exchange, UpstreamCall& call,
-                                    std::string_view backend_name) {
+                                    AnswerObserver& observer) {
   auto& upstream = call.header();
+  observer.on_header(upstream);
   const bool events = is_event_stream(upstream);
   // A body of known length keeps it; an event stream or one of unknown length goes chunked.
   const bool keep_length = !events && upstream.count(bhttp::field::content_length) > 0;
-  exchange.set_header("x-tollgate-backend", backend_name);
+
+  // Ends a call that went wrong: the client connection is aborted unless nothing was sent.
+  auto fail = [&](Outcome outcome, std::string error) -> net::awaitable<Outcome> {
+    call.finish();
+    exchange.abort();
+    co_await observer.on_complete(outcome, error);
+    co_return outcome;
+  };
+
   // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
   auto start_failed = co_await exchange.start(client_header(upstream, keep_length));
-  if (start_failed) {
-    call.finish();
-    co_return Outcome::client_aborted;
-  }
+  if (start_failed) co_return co_await fail(Outcome::client_aborted, "the client went away");
 
   http::SseFramer framer;
   std::string batch;
   for (;;) {
     auto [read_ec, piece] = co_await call.read_body();
     if (read_ec) {
-      spdlog::warn("backend={} answer broke after {} bytes: {}", backend_name,
-                   exchange.bytes_sent(), read_ec.message());
+      spdlog::warn("answer broke after {} bytes: {}", exchange.bytes_sent(), read_ec.message());
       if (events) co_await exchange.write_body(broken_stream_event);
-      exchange.abort();
-      call.finish();
-      co_return read_ec == beast::error::timeout ? Outcome::timeout : Outcome::upstream_error;
+      co_return co_await fail(
+          read_ec == beast::error::timeout ? Outcome::timeout : Outcome::upstream_error,
+          "the backend's answer broke: " + read_ec.message());
     }
     if (piece.empty()) break;
     std::string_view out = piece;
     if (events) {
       batch.clear();
-      for (auto event : framer.feed(piece)) batch.append(event);
+      for (auto event : framer.feed(piece)) batch.append(observer.on_event(event));
       out = batch;
+    } else {
+      observer.on_body(piece);
+      // The last piece of a body waits until the observer has recorded the answer.
+      if (call.done()) {
+        co_await observer.on_complete(Outcome::ok, {});
+        auto failed = co_await exchange.write_body(out);
+        call.finish();
+        auto finish_failed = co_await exchange.finish();
+        co_return failed || finish_failed ? Outcome::client_aborted : Outcome::ok;
+      }
     }
     auto write_failed = co_await exchange.write_body(out);
-    if (write_failed) {
-      // Closing the backend connection is what cancels its work.
-      call.finish();
-      exchange.abort();
-      co_return Outcome::client_aborted;
-    }
+    // Closing the backend connection (in fail) is what cancels its work.
+    if (write_failed) co_return co_await fail(Outcome::client_aborted, "the client went away");
   }
   // A stream that ends without a final blank line still delivers its last bytes.
-  if (events) co_await exchange.write_body(framer.pending());
+  if (events && !framer.pending().empty()) {
+    std::string rest(observer.on_event(framer.pending()));
+    co_await exchange.write_body(rest);
+  }
   call.finish();
+  co_await observer.on_complete(Outcome::ok, {});
   auto finish_failed = co_await exchange.finish();
-  if (finish_failed) co_return Outcome::client_aborted;
-  co_return Outcome::ok;
+  co_return finish_failed ? Outcome::client_aborted : Outcome::ok;
 }
 
 }  // namespace tollgate::gateway

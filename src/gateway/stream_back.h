@@ -8,16 +8,17 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <string_view>
 
+#include "gateway/answer_observer.h"
 #include "gateway/forward.h"
 #include "gateway/outcome.h"
 #include "http/exchange.h"
 
 namespace tollgate::gateway {
 
+// Relays the answer, telling `observer` about it. Returns how the call ended.
 // REQUIRES: call.send() succeeded and no response was started on `exchange`.
 net::awaitable<Outcome> stream_back(http::Exchange& exchange, UpstreamCall& call,
-                                    std::string_view backend_name);
+                                    AnswerObserver& observer);
 
 }  // namespace tollgate::gateway
