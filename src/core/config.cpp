@@ -277,7 +277,7 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
       target.backend = r.text(entry["backend"], entry_key + ".backend");
       if (!config.backend(target.backend))
         r.problem(entry["backend"], entry_key + ".backend",
-                  "names no backend defined under backends");
+                  "'" + target.backend + "' names no backend defined under backends");
     }
     target.deployment =
         entry["deployment"] ? r.text(entry["deployment"], entry_key + ".deployment") : name;

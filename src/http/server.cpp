@@ -1,7 +1,5 @@
 #include "http/server.h"
 
-#include "core/ids.h"
-
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/ids.h"
 #include "http/use_result.h"
 
 namespace tollgate::http {
@@ -72,6 +71,15 @@ Server::~Server() = default;
 
 void Server::bind() {
   bound_ = options_.listen;
+  // SO_REUSEPORT would let this server join another process already listening on the port
+  // and silently split its traffic; a plain bind first proves the port is free.
+  if (bound_.port() != 0) {
+    net::io_context probe_context;
+    net::ip::tcp::acceptor probe(probe_context);
+    probe.open(bound_.protocol());
+    probe.set_option(net::socket_base::reuse_address(true));
+    probe.bind(bound_);
+  }
   for (auto& loop : loops_) {
     auto& acceptor = loop->acceptor.emplace(loop->context);
     acceptor.open(bound_.protocol());
