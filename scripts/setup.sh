@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-all-dev libssl-dev libyaml-cpp-dev libsimdjson-dev libspdlog-dev libfmt-dev
   libcli11-dev libgtest-dev googletest libsqlite3-dev libpq-dev librdkafka-dev
-  clang-format python3-venv curl ca-certificates
+  clang-format python3-venv curl ca-certificates sqlite3
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
