@@ -1,6 +1,7 @@
 #include "audit/apim_format.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace tollgate::audit {
 
@@ -34,10 +35,12 @@ json::string operation_id(const json::value& operation) {
   return json::string(name);
 }
 
-// The reference writes token counts as strings; its jobs cast them, so they stay strings.
+// The reference writes token counts and model time as strings; its jobs cast them, so they
+// stay strings.
 json::value count_text(const json::value& count) {
   if (count.is_int64()) return json::string(std::to_string(count.as_int64()));
   if (count.is_uint64()) return json::string(std::to_string(count.as_uint64()));
+  if (count.is_double()) return json::string(std::to_string(std::llround(count.as_double())));
   return "";
 }
 
@@ -53,22 +56,20 @@ std::string to_apim(std::string_view typed_event) {
   out["message-id"] = at(event, {"message_id"});
   out["operation"] = operation_id(at(event, {"call", "operation"}));
   out["appid"] = at(event, {"identity", "app_id"}).is_null() ? json::value("")
-                                                               : at(event, {"identity", "app_id"});
+                                                             : at(event, {"identity", "app_id"});
   out["apiId"] = "tollgate";
   out["productId"] = "";
   if (request) {
     const auto& body = at(event, {"request", "body"});
-    out["model"] = at(body, {"model"}).is_null() ? at(event, {"call", "model"}) : at(body, {"model"});
+    out["model"] =
+        at(body, {"model"}).is_null() ? at(event, {"call", "model"}) : at(body, {"model"});
     out["prompt"] = at(body, {"prompt"});
     out["messages"] = at(body, {"messages"});
   } else {
     const auto& body = at(event, {"response", "body"});
     out["model"] = at(event, {"call", "served_model"});
     out["choices"] = at(body, {"choices"});
-    const auto& model_time = at(event, {"timing", "model_time_ms"});
-    out["modeltime"] = model_time.is_null() ? json::value("") : count_text(model_time.is_double()
-                                                                  ? json::value(static_cast<std::int64_t>(model_time.as_double()))
-                                                                  : model_time);
+    out["modeltime"] = count_text(at(event, {"timing", "model_time_ms"}));
     out["prompt_tokens"] = count_text(at(event, {"usage", "prompt_tokens"}));
     out["completion_tokens"] = count_text(at(event, {"usage", "completion_tokens"}));
     out["total_tokens"] = count_text(at(event, {"usage", "total_tokens"}));

@@ -1,9 +1,9 @@
 #include "audit/audit_log.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include "audit/sink_shaper.h"
 
@@ -49,20 +49,23 @@ void AuditLog::stop(std::chrono::milliseconds grace) {
   spool_->close();
 }
 
-net::awaitable<boost::system::error_code> AuditLog::append(std::string event) {
-  auto [ec] = co_await spool_->async_append(std::move(event),
-                                            net::as_tuple(net::use_awaitable));
+net::awaitable<boost::system::error_code> AuditLog::append(std::string event,
+                                                           Spool::Admission admission) {
+  auto [ec] =
+      co_await spool_->async_append(std::move(event), admission, net::as_tuple(net::use_awaitable));
+  if (ec && ec != SpoolError::full && ec != SpoolError::dropped)
+    spdlog::error("audit: an event could not be spooled: {}", ec.message());
   co_return ec;
 }
 
 net::awaitable<boost::system::error_code> AuditLog::record_request(CallRecord& call) {
   masker_.apply(call.request_body);
-  co_return co_await append(request_event(call, gateway_));
+  co_return co_await append(request_event(call, gateway_), Spool::Admission::may_refuse);
 }
 
 net::awaitable<boost::system::error_code> AuditLog::record_response(CallRecord& call) {
   masker_.apply(call.response_body);
-  co_return co_await append(response_event(call, gateway_));
+  co_return co_await append(response_event(call, gateway_), Spool::Admission::must_keep);
 }
 
 }  // namespace tollgate::audit

@@ -8,7 +8,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
-
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -38,7 +37,8 @@ class AuditLog {
   // means the call must be refused (reject policy); SpoolError::dropped means it was counted
   // and the call goes on.
   boost::asio::awaitable<boost::system::error_code> record_request(CallRecord& call);
-  // Masks the call's response body and appends its response event.
+  // Masks the call's response body and appends its response event. It is never refused for
+  // a full spool: the call was admitted, so its record must be whole.
   boost::asio::awaitable<boost::system::error_code> record_response(CallRecord& call);
 
   // Lets the sinks deliver what the spool holds for up to `grace`, then stops them and
@@ -48,7 +48,8 @@ class AuditLog {
   SpoolStats spool_stats() const { return spool_->stats(); }
 
  private:
-  boost::asio::awaitable<boost::system::error_code> append(std::string event);
+  boost::asio::awaitable<boost::system::error_code> append(std::string event,
+                                                           Spool::Admission admission);
 
   const AuditConfig& config_;
   GatewayInfo gateway_;

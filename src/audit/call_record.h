@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <optional>

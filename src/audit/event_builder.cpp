@@ -41,21 +41,24 @@ json::object common(const CallRecord& call, const GatewayInfo& gateway, const ch
                    {"model", text_or_null(call.model)},
                    {"served_model", text_or_null(call.served_model)},
                    {"stream", call.stream}};
-  event["identity"] = {{"auth_method", call.auth_method}, {"app_id", nullptr},
-                       {"object_id", nullptr},            {"tenant_id", nullptr},
-                       {"subject", nullptr},              {"name", nullptr},
+  event["identity"] = {{"auth_method", call.auth_method},
+                       {"app_id", nullptr},
+                       {"object_id", nullptr},
+                       {"tenant_id", nullptr},
+                       {"subject", nullptr},
+                       {"name", nullptr},
                        {"roles", json::array()}};
   event["client"] = {{"ip", call.client_ip},
                      {"user_agent", text_or_null(call.user_agent)},
                      {"user", text_or_null(call.end_user)}};
   json::array attempts;
   for (const auto& attempt : call.attempts)
-    attempts.push_back({{"backend", attempt.backend},
-                        {"deployment", text_or_null(attempt.deployment)},
-                        {"status", attempt.status == 0 ? json::value(nullptr)
-                                                       : json::value(attempt.status)},
-                        {"duration_ms", attempt.duration_ms},
-                        {"error", text_or_null(attempt.error)}});
+    attempts.push_back(
+        {{"backend", attempt.backend},
+         {"deployment", text_or_null(attempt.deployment)},
+         {"status", attempt.status == 0 ? json::value(nullptr) : json::value(attempt.status)},
+         {"duration_ms", attempt.duration_ms},
+         {"error", text_or_null(attempt.error)}});
   event["routing"] = {{"backend", text_or_null(call.backend)},
                       {"backend_host", text_or_null(call.backend_host)},
                       {"region", text_or_null(call.region)},
@@ -87,8 +90,8 @@ std::string response_event(const CallRecord& call, const GatewayInfo& gateway) {
   if (call.usage.is_object()) {
     event["usage"] = call.usage;
   } else {
-    event["usage"] = {{"prompt_tokens", nullptr},     {"completion_tokens", nullptr},
-                      {"total_tokens", nullptr},      {"cached_tokens", nullptr},
+    event["usage"] = {{"prompt_tokens", nullptr},    {"completion_tokens", nullptr},
+                      {"total_tokens", nullptr},     {"cached_tokens", nullptr},
                       {"reasoning_tokens", nullptr}, {"source", nullptr}};
   }
   event["cost"] = {{"amount", nullptr}, {"currency", nullptr}};

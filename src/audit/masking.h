@@ -7,7 +7,6 @@
 
 #include <boost/json/value.hpp>
 #include <boost/regex.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>

@@ -1,8 +1,7 @@
 #include "audit/sink_shaper.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "audit/apim_format.h"
 
@@ -83,6 +82,8 @@ std::string truncate_event(std::string_view text, std::size_t max_bytes) {
   auto& event = parsed.as_object();
   mark_truncated(event);
   auto targets = bodies(event);
+  std::vector<std::string> originals;
+  for (auto* body : targets) originals.push_back(json::serialize(*body));
   std::string out = json::serialize(event);
   // Shortening strings keeps the bodies' structure (roles, tool calls); a few rounds absorb
   // the difference between raw and escaped lengths.
@@ -93,14 +94,23 @@ std::string truncate_event(std::string_view text, std::size_t max_bytes) {
     cap_strings(strings, out.size() - max_bytes + slack);
     out = json::serialize(event);
   }
-  // Bodies that are mostly numbers (embeddings) or many small strings: keep the start of
-  // each body's JSON text, as a string.
-  for (auto* body : targets) {
-    if (out.size() <= max_bytes) break;
-    std::string body_text = json::serialize(*body);
+  if (out.size() <= max_bytes) return out;
+  // Bodies that are mostly numbers (embeddings) or many small strings: each body becomes the
+  // start of its original JSON text, as a string, the largest shortened first until the event
+  // fits (escaping makes the string longer than the text, hence the rounds).
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    keep.push_back(originals[i].size());
+    *targets[i] = json::string(originals[i]);
+  }
+  out = json::serialize(event);
+  while (out.size() > max_bytes) {
+    auto largest = std::max_element(keep.begin(), keep.end()) - keep.begin();
+    if (keep[largest] == 0) break;  // nothing left to shorten: the envelope alone is too big
     std::size_t excess = out.size() - max_bytes + slack;
-    std::size_t keep = body_text.size() > excess ? body_text.size() - excess : 0;
-    *body = json::string(body_text.substr(0, utf8_prefix(body_text, keep)));
+    std::string_view original = originals[largest];
+    keep[largest] = utf8_prefix(original, keep[largest] > excess ? keep[largest] - excess : 0);
+    *targets[largest] = json::string(original.substr(0, keep[largest]));
     out = json::serialize(event);
   }
   return out;
@@ -147,8 +157,7 @@ SinkShaper::SinkShaper(const SinkConfig& sink)
     : format_(sink.format), max_bytes_(sink.max_event_bytes), oversize_(sink.oversize) {}
 
 std::vector<std::string> SinkShaper::operator()(std::string_view event) const {
-  std::string formatted =
-      format_ == SinkConfig::Format::apim ? to_apim(event) : std::string(event);
+  std::string formatted = format_ == SinkConfig::Format::apim ? to_apim(event) : std::string(event);
   if (formatted.size() <= max_bytes_) return {std::move(formatted)};
   if (oversize_ == SinkConfig::Oversize::split) return split_event(formatted, max_bytes_);
   return {truncate_event(formatted, max_bytes_)};

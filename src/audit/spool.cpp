@@ -58,8 +58,8 @@ class SpoolImpl final : public Spool {
   void close() override { writer_->close(); }
 
  protected:
-  void start_append(std::string payload, AppendHandler handler) override {
-    writer_->append(std::move(payload), std::move(handler));
+  void start_append(std::string payload, Admission admission, AppendHandler handler) override {
+    writer_->append(std::move(payload), admission == Admission::must_keep, std::move(handler));
   }
 
  private:

@@ -111,18 +111,28 @@ class Spool {
   static std::unique_ptr<Spool> open(SpoolOptions options, const std::vector<std::string>& sinks);
   virtual ~Spool() = default;
 
+  // Whether an append may be refused when the spool is full. The first event of a call may
+  // (the call is then refused, or its events dropped); the event that completes an admitted
+  // call must not, so that no admitted call is left half-recorded: it may take the spool past
+  // max_bytes, by at most one event per call in flight.
+  enum class Admission { may_refuse, must_keep };
+
   // Appends one record; completes with success once it is written (see fsync_interval), or
   // with SpoolError::full (reject policy), SpoolError::dropped (drop policy), io_error,
   // closed, or too_large (over 256 MiB). Completes through the handler's associated executor,
   // never inline, and keeps that executor's outstanding work counted meanwhile.
   template <class Token>
-  auto async_append(std::string payload, Token&& token) {
+  auto async_append(std::string payload, Admission admission, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
-        [this](auto handler, std::string payload) {
-          start_append(std::move(payload),
+        [this, admission](auto handler, std::string payload) {
+          start_append(std::move(payload), admission,
                        detail::PostedCompletion<decltype(handler)>(std::move(handler)));
         },
         token, std::move(payload));
+  }
+  template <class Token>
+  auto async_append(std::string payload, Token&& token) {
+    return async_append(std::move(payload), Admission::may_refuse, std::forward<Token>(token));
   }
 
   // The reader of a sink named at open(); throws std::invalid_argument for any other name.
@@ -137,7 +147,7 @@ class Spool {
   using AppendHandler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
   // `handler` posts to the caller's executor itself (detail::PostedCompletion), so it may be
   // invoked directly, exactly once, from any thread.
-  virtual void start_append(std::string payload, AppendHandler handler) = 0;
+  virtual void start_append(std::string payload, Admission admission, AppendHandler handler) = 0;
 };
 
 }  // namespace tollgate::audit

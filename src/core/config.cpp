@@ -4,11 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <boost/regex.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
-#include <boost/regex.hpp>
 #include <set>
 #include <sstream>
 
@@ -208,10 +208,10 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
                    BackendConfig& backend) {
   const std::string key = "backends." + name;
   backend.name = name;
-  if (!r.expect_map(node, key,
-                    {"kind", "url", "api_key", "api_version", "ca_file", "stream_usage",
-                     "connect_timeout_ms",
-                     "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections"}))
+  if (!r.expect_map(
+          node, key,
+          {"kind", "url", "api_key", "api_version", "ca_file", "stream_usage", "connect_timeout_ms",
+           "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections"}))
     return;
   if (!node["kind"]) {
     r.problem(node, key + ".kind", "is required: azure or openai");
@@ -308,7 +308,8 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
       else if (format != "typed")
         r.problem(item.second, item_key, "must be typed or apim");
     } else if (name == "max_event_bytes") {
-      sink.max_event_bytes = r.number<std::size_t>(item.second, item_key, 1024, std::size_t{1} << 30);
+      sink.max_event_bytes =
+          r.number<std::size_t>(item.second, item_key, 1024, std::size_t{1} << 30);
     } else if (name == "oversize") {
       auto oversize = r.text(item.second, item_key);
       if (oversize == "split")
@@ -355,9 +356,8 @@ void parse_audit(Reader& r, const YAML::Node& node, Config& config) {
   auto& audit = config.audit;
   if (node["spool"]) audit.spool = r.text(node["spool"], "audit.spool");
   if (node["spool_max_bytes"])
-    audit.spool_max_bytes = r.number<std::uint64_t>(node["spool_max_bytes"],
-                                                    "audit.spool_max_bytes", 4096,
-                                                    std::uint64_t{1} << 50);
+    audit.spool_max_bytes = r.number<std::uint64_t>(
+        node["spool_max_bytes"], "audit.spool_max_bytes", 4096, std::uint64_t{1} << 50);
   if (node["spool_segment_bytes"])
     audit.spool_segment_bytes = r.number<std::uint64_t>(
         node["spool_segment_bytes"], "audit.spool_segment_bytes", 4096, std::uint64_t{1} << 40);

@@ -68,8 +68,8 @@ struct AuditConfig {
   std::uint64_t spool_segment_bytes = std::uint64_t{64} << 20;
   std::chrono::milliseconds fsync_interval{100};
   enum class WhenFull { reject, drop } when_full = WhenFull::reject;
-  bool bodies = true;            // record request and response bodies
-  std::vector<MaskRule> mask;    // applied to prompts and completions before they are recorded
+  bool bodies = true;          // record request and response bodies
+  std::vector<MaskRule> mask;  // applied to prompts and completions before they are recorded
   std::vector<SinkConfig> sinks;
 };
 

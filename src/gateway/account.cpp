@@ -2,7 +2,6 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
-
 #include <charconv>
 
 #include "core/clock.h"
@@ -22,8 +21,7 @@ namespace {
 // audit records the byte count either way and marks what it could not keep.
 constexpr std::size_t max_kept_body = 64 * 1024 * 1024;
 
-std::optional<double> header_number(const bhttp::response_header<>& header,
-                                    std::string_view name) {
+std::optional<double> header_number(const bhttp::response_header<>& header, std::string_view name) {
   auto text = header[name];
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -99,8 +97,8 @@ void Account::settle(Outcome outcome) {
   bool produced = record_.status >= 200 && record_.status < 300;
   if (usage.source == usage::Usage::Source::none && produced)
     usage = usage::estimate_usage(request_body_, result, record_.operation);
-  record_.usage = usage.source == usage::Usage::Source::none ? json::value(nullptr)
-                                                            : usage::to_json(usage);
+  record_.usage =
+      usage.source == usage::Usage::Source::none ? json::value(nullptr) : usage::to_json(usage);
   if (audit_ && audit_->records_bodies()) record_.response_body = std::move(result);
 }
 

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string>

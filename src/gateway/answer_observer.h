@@ -5,7 +5,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
-
 #include <string_view>
 
 #include "gateway/outcome.h"

@@ -2,13 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core/string.hpp>
-#include <chrono>
-
 #include <boost/json.hpp>
-
-#include <algorithm>
+#include <chrono>
 
 #include "api/api_call.h"
 #include "api/request_body.h"
@@ -69,8 +67,7 @@ bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std:
   return out;
 }
 
-void log_access(const http::Exchange& exchange, const audit::CallRecord& record,
-                Outcome outcome) {
+void log_access(const http::Exchange& exchange, const audit::CallRecord& record, Outcome outcome) {
   spdlog::get("access")->info(
       "request_id={} method={} path={} status={} outcome={} model={} backend={} bytes={} "
       "duration_ms={:.3f} client={}",
@@ -158,8 +155,8 @@ net::awaitable<void> Pipeline::record_response(Call& call) {
   if (audit_) co_await audit_->record_response(record);
 }
 
-net::awaitable<void> Pipeline::refuse(http::Exchange& exchange, Call& call,
-                                      const ApiError& error, Outcome outcome) {
+net::awaitable<void> Pipeline::refuse(http::Exchange& exchange, Call& call, const ApiError& error,
+                                      Outcome outcome) {
   call.outcome = outcome;
   call.record.status = error.status;
   call.record.error = error.message;
@@ -269,8 +266,8 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
     co_return co_await record_response(call);
   }
   if (auto ec = std::get<0>(sent)) {
-    spdlog::warn("request_id={} backend={} upstream failed before answering: {}",
-                 record.message_id, backend.name, ec.message());
+    spdlog::warn("request_id={} backend={} upstream failed before answering: {}", record.message_id,
+                 backend.name, ec.message());
     attempt.error = ec.message();
     if (ec == beast::error::timeout)
       co_return co_await refuse(

@@ -11,8 +11,8 @@
 
 #include "audit/audit_log.h"
 #include "core/config.h"
-#include "gateway/outcome.h"
 #include "gateway/admin.h"
+#include "gateway/outcome.h"
 #include "gateway/route.h"
 #include "http/server.h"
 #include "http/tls_contexts.h"

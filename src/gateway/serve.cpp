@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <cstdio>
-
-#include <unistd.h>
 
 #include "audit/audit_log.h"
 #include "core/logging.h"

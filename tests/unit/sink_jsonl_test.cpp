@@ -108,8 +108,8 @@ TEST(JsonlSink, RotatesBeforeABatchThatWouldPassTheSizeLimit) {
   auto old = rotated(dir.path(), path);
   ASSERT_EQ(old.size(), 3u);
   EXPECT_EQ(old[0].filename(), "events.jsonl.20261127T135040Z");
-  EXPECT_EQ(old[1].filename(), "events.jsonl.20261127T135040Z.1");
-  EXPECT_EQ(old[2].filename(), "events.jsonl.20261127T135040Z.2");
+  EXPECT_EQ(old[1].filename(), "events.jsonl.20261127T135040Z.0001");
+  EXPECT_EQ(old[2].filename(), "events.jsonl.20261127T135040Z.0002");
   std::string all;
   for (const auto& file : old) {
     EXPECT_EQ(std::filesystem::file_size(file), 800u) << file;

@@ -223,6 +223,17 @@ TEST(SpoolTest, RejectPolicyRefusesWhenFullAndRecoversAfterACommit) {
   EXPECT_EQ(append(*spool, "f3"), boost::system::error_code{});
 }
 
+TEST(SpoolTest, EventsThatCompleteAdmittedCallsAreKeptWhenFull) {
+  TempDir dir;
+  auto options = small_spool(dir.path());
+  options.max_bytes = 2 * record_bytes("e0");
+  auto spool = Spool::open(options, {"a"});
+  append_all(*spool, numbered("e", 2));
+  EXPECT_EQ(append(*spool, "e2"), make_error_code(SpoolError::full));
+  EXPECT_EQ(append(*spool, "e3", Spool::Admission::must_keep), boost::system::error_code{});
+  EXPECT_EQ(read_all(spool->reader("a")), (std::vector<std::string>{"e0", "e1", "e3"}));
+}
+
 TEST(SpoolTest, DropPolicyCountsWhatItDrops) {
   TempDir dir;
   auto options = small_spool(dir.path());

@@ -56,11 +56,12 @@ inline SpoolOptions small_spool(const std::filesystem::path& dir) {
 // Appends `payload` and runs an io_context until the append completes. The io_context only
 // keeps running if the spool holds its outstanding work, so a missing completion shows up as
 // an empty result rather than a hang.
-inline std::optional<boost::system::error_code> append(Spool& spool, std::string payload) {
+inline std::optional<boost::system::error_code> append(
+    Spool& spool, std::string payload, Spool::Admission admission = Spool::Admission::may_refuse) {
   boost::asio::io_context io;
   std::optional<boost::system::error_code> result;
   spool.async_append(
-      std::move(payload),
+      std::move(payload), admission,
       boost::asio::bind_executor(io, [&](boost::system::error_code ec) { result = ec; }));
   io.run();
   return result;

@@ -171,7 +171,8 @@ std::string JsonlSink::rotate(std::chrono::system_clock::time_point now) {
   const std::string path = options_.path.string();
   const std::string stamped = path + "." + utc_stamp(now);
   for (int n = 0;; ++n) {
-    const std::string target = n == 0 ? stamped : fmt::format("{}.{}", stamped, n);
+    // Zero-padded, so that names sort in the order the files were written.
+    const std::string target = n == 0 ? stamped : fmt::format("{}.{:04}", stamped, n);
     if (rename_no_replace(path, target)) break;
     if (errno != EEXIST) return failure("cannot rotate", path, errno);
   }

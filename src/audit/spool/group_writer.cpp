@@ -22,7 +22,7 @@ GroupWriter::GroupWriter(const SpoolOptions& options, SpoolState& state, File ac
 
 GroupWriter::~GroupWriter() { close(); }
 
-void GroupWriter::append(std::string payload, Handler handler) {
+void GroupWriter::append(std::string payload, bool beyond_max, Handler handler) {
   Pending pending{{}, std::move(payload), std::move(handler)};
   if (pending.payload.size() > kMaxRecordBytes) {
     complete(pending, SpoolError::too_large);
@@ -38,7 +38,7 @@ void GroupWriter::append(std::string payload, Handler handler) {
     std::lock_guard lock(mutex_);
     if (closing_) {
       refusal = SpoolError::closed;
-    } else if (!state_.try_reserve(pending.bytes())) {
+    } else if (!state_.try_reserve(pending.bytes(), beyond_max)) {
       refusal = options_.when_full == SpoolOptions::WhenFull::reject ? SpoolError::full
                                                                      : SpoolError::dropped;
     } else {

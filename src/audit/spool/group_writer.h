@@ -44,7 +44,7 @@ class GroupWriter {
   // Queues `payload` for the next group, or completes `handler` at once with too_large, full,
   // dropped or closed. `handler` must post to its caller's executor itself (see
   // Spool::AppendHandler): the writer invokes it directly.
-  void append(std::string payload, Handler handler);
+  void append(std::string payload, bool beyond_max, Handler handler);
   // Writes and syncs what is queued, then stops the thread. Later appends fail with closed.
   void close();
 

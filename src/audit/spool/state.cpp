@@ -11,10 +11,10 @@ SpoolState::SpoolState(std::uint64_t max_bytes, std::map<std::uint64_t, std::uin
   recompute_pending();
 }
 
-bool SpoolState::try_reserve(std::uint64_t bytes) {
+bool SpoolState::try_reserve(std::uint64_t bytes, bool beyond_max) {
   std::lock_guard lock(mutex_);
   const std::uint64_t used = stats_.pending_bytes + reserved_;
-  if (used > max_bytes_ || bytes > max_bytes_ - used) {
+  if (!beyond_max && (used > max_bytes_ || bytes > max_bytes_ - used)) {
     ++stats_.dropped;
     return false;
   }

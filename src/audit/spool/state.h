@@ -36,8 +36,9 @@ class SpoolState {
              std::map<std::string, SpoolPosition> cursors);
 
   // Reserves room for a record of `bytes` about to be queued. False, counted in dropped,
-  // when pending bytes plus reservations would pass max_bytes.
-  bool try_reserve(std::uint64_t bytes);
+  // when pending bytes plus reservations would pass max_bytes, unless `beyond_max` (an event
+  // that completes an admitted call, see Spool::Admission).
+  bool try_reserve(std::uint64_t bytes, bool beyond_max = false);
   // Returns the reservation of a record that was not written.
   void release(std::uint64_t bytes);
 
