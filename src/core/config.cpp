@@ -299,6 +299,8 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
     const std::string item_key = key + "." + name;
     if (name == "type") {
       sink.type = r.text(item.second, item_key);
+      if (sink.type != "jsonl" && sink.type != "sqlite" && sink.type != "stdout")
+        r.problem(item.second, item_key, "must be jsonl, sqlite or stdout");
     } else if (name == "name") {
       sink.name = r.text(item.second, item_key);
     } else if (name == "format") {

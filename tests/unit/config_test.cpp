@@ -101,3 +101,47 @@ models: { m: [ { backend: a } ] }
 
 }  // namespace
 }  // namespace tollgate
+
+namespace tollgate {
+namespace {
+
+TEST(Config, AuditSinksAreNamedAndChecked) {
+  auto config = parse_config(R"(backends: { a: { kind: openai, url: "http://127.0.0.1:1" } }
+models: { m: [ { backend: a } ] }
+audit:
+  when_full: drop
+  mask: [ { pattern: 'x+' } ]
+  sinks:
+    - { type: jsonl, path: a.jsonl }
+    - { type: jsonl, path: b.jsonl, format: apim, oversize: split, max_event_bytes: 65536 }
+    - { type: sqlite, path: t.db }
+)",
+                             "t.yaml");
+  ASSERT_TRUE(config.audit.enabled);
+  ASSERT_EQ(config.audit.sinks.size(), 3u);
+  EXPECT_EQ(config.audit.sinks[0].name, "jsonl");
+  EXPECT_EQ(config.audit.sinks[1].name, "jsonl-2");
+  EXPECT_EQ(config.audit.sinks[1].format, SinkConfig::Format::apim);
+  EXPECT_EQ(config.audit.sinks[1].oversize, SinkConfig::Oversize::split);
+  EXPECT_EQ(config.audit.sinks[1].max_event_bytes, 65536u);
+  EXPECT_EQ(config.audit.sinks[1].settings.at("path"), "b.jsonl");
+  EXPECT_EQ(config.audit.when_full, AuditConfig::WhenFull::drop);
+  EXPECT_EQ(config.audit.mask.at(0).replacement, "[masked]");
+
+  auto problems = problems_of(R"(backends: { a: { kind: openai, url: "http://127.0.0.1:1" } }
+models: { m: [ { backend: a } ] }
+audit:
+  mask: [ { pattern: '(' } ]
+  sinks:
+    - { type: kafka }
+    - { type: jsonl, name: x, path: a }
+    - { type: jsonl, name: x, path: b }
+)");
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_NE(problems[0].find("audit.mask[0].pattern"), std::string::npos);
+  EXPECT_NE(problems[1].find("must be jsonl, sqlite or stdout"), std::string::npos);
+  EXPECT_NE(problems[2].find("names another sink"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tollgate
