@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "core/json.h"
+
 namespace tollgate::audit {
 
 namespace json = boost::json;
@@ -47,7 +49,7 @@ json::value count_text(const json::value& count) {
 }  // namespace
 
 std::string to_apim(std::string_view typed_event) {
-  json::value event = json::parse(typed_event);
+  json::value event = parse_json(typed_event);
   const bool request = at(event, {"event_type"}) == "request";
   json::object out;
   out["event-type"] = request ? "Request" : "Response";

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "audit/apim_format.h"
+#include "core/json.h"
 
 namespace tollgate::audit {
 
@@ -78,7 +79,7 @@ void mark_truncated(json::object& event) {
 }  // namespace
 
 std::string truncate_event(std::string_view text, std::size_t max_bytes) {
-  json::value parsed = json::parse(text);
+  json::value parsed = parse_json(text);
   auto& event = parsed.as_object();
   mark_truncated(event);
   auto targets = bodies(event);
@@ -117,7 +118,7 @@ std::string truncate_event(std::string_view text, std::size_t max_bytes) {
 }
 
 std::vector<std::string> split_event(std::string_view text, std::size_t max_bytes) {
-  json::value parsed = json::parse(text);
+  json::value parsed = parse_json(text);
   const auto& whole = parsed.as_object();
   json::object envelope;
   for (const char* key : {"schema", "event_id", "event_type", "message_id"})

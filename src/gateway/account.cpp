@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "http/sse.h"
 #include "usage/estimate.h"
 #include "usage/include_usage.h"
@@ -83,7 +84,7 @@ void Account::settle(Outcome outcome) {
     if (auto model = stream_->served_model()) record_.served_model = *model;
   } else if (json_body_ && body_.size() == record_.response_bytes) {
     boost::system::error_code ec;
-    result = json::parse(body_, ec);
+    result = parse_json(body_, ec);
     if (ec) result = json::string(body_);
     usage = usage::usage_from_body(result);
     if (const auto* object = result.if_object())

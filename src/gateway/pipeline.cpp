@@ -13,6 +13,7 @@
 #include "api/upstream_target.h"
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/json.h"
 #include "gateway/account.h"
 #include "gateway/forward.h"
 #include "gateway/stream_back.h"
@@ -201,7 +202,11 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   }
   // The parsed request feeds the audit record and usage estimates.
   json::value request_json;
-  if (audit_ && json_body) request_json = json::parse(request.body());
+  if (audit_ && json_body) {
+    boost::system::error_code ec;
+    request_json = parse_json(request.body(), ec);
+    if (ec) request_json = json::string(request.body());
+  }
   if (const auto* object = request_json.if_object())
     if (const auto* user = object->if_contains("user"); user && user->is_string())
       record.end_user = user->as_string();

@@ -169,7 +169,10 @@ net::awaitable<void> Handler::operation(http::Exchange& exchange, const Route& r
   unsigned char first_block[4096];
   json::monotonic_resource storage(first_block);
   json::error_code ec;
-  json::value body = json::parse(exchange.request().body(), ec, &storage);
+  // As deep as the gateway accepts (simdjson's 1024 levels), not Boost.JSON's default 32.
+  json::parse_options options;
+  options.max_depth = 1024;
+  json::value body = json::parse(exchange.request().body(), ec, &storage, options);
   std::optional<ApiError> error;
   std::optional<std::string> model;
   if (ec || !body.is_object()) {

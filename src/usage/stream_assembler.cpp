@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/json.h"
+
 namespace tollgate::usage {
 
 namespace json = boost::json;
@@ -28,14 +30,6 @@ std::variant<std::monostate, ChoicesAssembly, ResponseAssembly> assembly_for(Api
   }
 }
 
-json::parse_options chunk_parse_options() {
-  json::parse_options options;
-  // Responses API events repeat the request's tools, whose JSON schemas may nest deeper than
-  // Boost.JSON's default of 32; its parser keeps its own stack, so depth costs no recursion.
-  options.max_depth = 512;
-  return options;
-}
-
 }  // namespace
 
 StreamAssembler::StreamAssembler(std::string_view operation)
@@ -46,9 +40,9 @@ void StreamAssembler::feed(std::string_view data) {
   if (data.empty() || data == "[DONE]") return;
   ++chunks_;
 
-  static const json::parse_options options = chunk_parse_options();
+  // Responses API events repeat the request's tools, whose JSON schemas may nest deeply.
   boost::system::error_code ec;
-  const json::value parsed = json::parse(data, ec, {}, options);
+  const json::value parsed = parse_json(data, ec);
   const json::object* chunk = ec ? nullptr : parsed.if_object();
   if (!chunk) return;
 

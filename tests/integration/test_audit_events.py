@@ -615,3 +615,26 @@ def test_apim_format(audit_env, sim):
         assert [p["part"] for p in ps] == list(range(1, len(ps) + 1))
         assert {p["parts"] for p in ps} == {len(ps)}
         assert "".join(p["data"] for p in ps) == whole_lines[key]
+
+
+def test_deeply_nested_body_is_served_and_recorded(audit_env):
+    """simdjson admits bodies nested far deeper than Boost.JSON's default limit of 32; the audit
+    record must take them too (a parse failure there once dropped the connection)."""
+    env = audit_env
+    g = env.start(sinks_in(env))
+    nested: object = "leaf"
+    for _ in range(200):
+        nested = {"n": nested}
+    with httpx.Client(base_url=g.url, timeout=30) as c:
+        r = c.post("/v1/chat/completions", json={
+            "model": "gpt-4o-mini", "messages": msgs("echo:deep"), "metadata_deep": nested})
+        assert r.status_code == 200, r.text
+        message_id = r.headers["x-request-id"]
+    env.stop(g)
+    events = jsonl_events(env.root / "out" / "events.jsonl")
+    assert_paired(events, [message_id])
+    request = next(e for e in events if e["event_type"] == "request")
+    depth, node = 0, request["request"]["body"]["metadata_deep"]
+    while isinstance(node, dict):
+        node, depth = node["n"], depth + 1
+    assert depth == 200 and node == "leaf"
