@@ -62,4 +62,8 @@ ApiError unavailable(std::string message) {
   return {503, std::move(message), "server_error", {}, "unavailable"};
 }
 
+ApiError internal_error(std::string message) {
+  return {500, std::move(message), "server_error", {}, "internal_error"};
+}
+
 }  // namespace tollgate

@@ -29,5 +29,6 @@ ApiError headers_too_large(std::size_t limit_bytes);
 ApiError bad_gateway(std::string message);
 ApiError gateway_timeout(std::string message);
 ApiError unavailable(std::string message);
+ApiError internal_error(std::string message);
 
 }  // namespace tollgate

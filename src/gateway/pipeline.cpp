@@ -136,7 +136,22 @@ net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   record.path = request.target().substr(0, request.target().find('?'));
   // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
   bool answered = co_await admin_.serve(exchange);
-  if (!answered) co_await forward_call(exchange, call);
+  // Stages report expected failures as values; an exception is a bug, and it must cost this
+  // one call, answered, not the connection or the server.
+  std::string failure;
+  try {
+    if (!answered) co_await forward_call(exchange, call);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) {
+    spdlog::error("request_id={} failed inside the gateway: {}", record.message_id, failure);
+    call.outcome = Outcome::gateway_error;
+    if (exchange.started())
+      exchange.abort();
+    else
+      co_await exchange.send_error(internal_error("The gateway failed to handle this call."));
+  }
   if (auto access = spdlog::get("access"); access && access->should_log(spdlog::level::info))
     log_access(exchange, record, call.outcome);
 }
