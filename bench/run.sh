@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Tollgate benchmark: upstream directly vs nginx (plain reverse proxy) vs Tollgate.
+# Tollgate benchmark: upstream directly vs nginx (plain reverse proxy) vs Tollgate with audit off
+# vs Tollgate with full audit (spool + JSONL + SQLite sinks, bodies logged).
 #
 # The proxy under test runs alone on core PROXY_CPU (default 0); wrk and the upstream
 # (`tollgate sim --threads 1`, no delays) share core LOAD_CPU (default 1). For plain and
 # streaming chat completions it measures requests/s at CONNS connections, p50/p99 latency at
 # 1 and CONNS connections, CPU time per request of the proxy process(es) and their peak RSS,
-# then prints a markdown table with Tollgate's figures as ratios to nginx's.
+# then prints a markdown table with Tollgate's figures as ratios to nginx's. For the full-audit
+# configuration it also checks that every call's two events reached both sinks.
 # See docs/benchmark.md.
 #
 # Environment:
@@ -15,13 +17,15 @@
 #   CONNS      connections for the loaded runs       (default: 64)
 #   TOKENS     completion tokens per call (x-sim-tokens) (default: 16)
 #   MODES      "nonstream stream" or a subset
-#   CONFIGS    "upstream nginx tollgate" or a subset (ratios need nginx and tollgate)
+#   CONFIGS    "upstream nginx tollgate tollgate-audit" or a subset (ratios need nginx)
 #   PROXY_CPU / LOAD_CPU   cores for the proxy / for wrk + upstream (default 0 / 1)
 #   NGINX, WRK binaries (default: nginx / wrk from PATH, /usr/sbin included)
 #   OUT        also write the markdown report to this file
 #   KEEP_TMP=1 keep the temporary directory (logs, configs, raw wrk output)
 #   RETRIES    re-measurements when other processes used more than OTHER_MAX % (default 10) of the
 #              proxy core during a measurement (default: 2); a row still disturbed is marked
+#   DRAIN_MAX  seconds to wait, after each full-audit measurement, for the sinks to deliver what
+#              the spool still holds (default: 120)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +36,7 @@ WARMUP=${WARMUP:-2}
 CONNS=${CONNS:-64}
 TOKENS=${TOKENS:-16}
 MODES=${MODES:-"nonstream stream"}
-CONFIGS=${CONFIGS:-"upstream nginx tollgate"}
+CONFIGS=${CONFIGS:-"upstream nginx tollgate tollgate-audit"}
 PROXY_CPU=${PROXY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -41,6 +45,7 @@ WRK=${WRK:-wrk}
 OUT=${OUT:-}
 RETRIES=${RETRIES:-2}
 OTHER_MAX=${OTHER_MAX:-10}
+DRAIN_MAX=${DRAIN_MAX:-120}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -49,7 +54,8 @@ die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 ]] || die "DURATION must be a whole number of seconds >= 1"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds"
 [[ "$CONNS" =~ ^[0-9]+$ && "$CONNS" -ge 1 ]] || die "CONNS must be >= 1"
-[[ "$RETRIES" =~ ^[0-9]+$ && "$OTHER_MAX" =~ ^[0-9]+$ ]] || die "RETRIES and OTHER_MAX must be whole numbers"
+[[ "$RETRIES" =~ ^[0-9]+$ && "$OTHER_MAX" =~ ^[0-9]+$ && "$DRAIN_MAX" =~ ^[0-9]+$ ]] \
+  || die "RETRIES, OTHER_MAX and DRAIN_MAX must be whole numbers"
 ncpu=$(nproc --all)
 (( ncpu >= 2 )) || die "needs at least 2 cores (found $ncpu)"
 (( PROXY_CPU < ncpu && LOAD_CPU < ncpu && PROXY_CPU != LOAD_CPU )) || die "PROXY_CPU/LOAD_CPU must be two distinct cores below $ncpu"
@@ -69,6 +75,9 @@ fi
 for c in taskset python3 "$WRK" "$NGINX"; do command -v "$c" >/dev/null 2>&1 || die "missing command: $c"; done
 [[ -x "$TOLLGATE" ]] || die "no tollgate binary at $TOLLGATE (build it first, or set TOLLGATE=)"
 CLK_TCK=$(getconf CLK_TCK)
+# The harness's own work (sampling, counting audit events) runs on the load core, never on the
+# proxy's: everything it starts inherits this unless pinned elsewhere explicitly.
+taskset -pc "$LOAD_CPU" $$ >/dev/null
 
 # ---------------------------------------------------------------- process bookkeeping
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench.XXXXXX")
@@ -196,9 +205,55 @@ bad_count() {  # non-200 + incomplete bodies + socket errors in a BENCH line
     + $(field "$l" err_write) + $(field "$l" err_timeout) ))
 }
 
+# ---------------------------------------------------------------- audit checks (tollgate-audit)
+# A full-audit run counts only if its events arrived: after each measurement the harness waits
+# until both sinks have delivered what the spool still held, and records the JSONL and SQLite
+# counts at the end of the run and after that drain, and the proxy's CPU time during the drain
+# (sink work the run left behind). AUDIT_DIR is the running gateway's audit directory.
+AUDIT_DIR=""
+AUDIT_REQS=0   # requests wrk completed against the current full-audit gateway, all runs
+AUDIT_GOOD=0   # of which good (200, complete body)
+AUDIT_RUNS=0   # wrk runs against it (each may leave up to CONNS calls in flight when it stops)
+AUDIT_JL=0; AUDIT_SQ=0; AUDIT_CALLS=0   # counts after the last drain
+DRAIN_MS=0; DRAIN_TICKS=0; DRAIN_TIMEOUT=0
+
+audit_counts() {  # -> "JSONL_LINES SQLITE_EVENTS SQLITE_CALLS"
+  python3 "$BENCH/audit_check.py" counts "$AUDIT_DIR"
+}
+
+audit_account() {  # audit_account WRK_OUTPUT: add a wrk run's requests to the totals
+  local l
+  l=$(bench_line "$1")
+  AUDIT_REQS=$(( AUDIT_REQS + $(field "$l" requests) ))
+  AUDIT_GOOD=$(( AUDIT_GOOD + $(field "$l" good) ))
+  AUDIT_RUNS=$(( AUDIT_RUNS + 1 ))
+}
+
+audit_drain() {  # audit_drain PID [COUNTS]: wait until the sinks' counts (last seen: COUNTS) stop moving
+  # sets AUDIT_JL/SQ/CALLS and DRAIN_MS (until the last change seen; polls are ~0.6 s apart), DRAIN_TICKS
+  local pid=$1 prev=${2:-} start now changed t0 cur stable=0
+  start=$(date +%s%N); changed=$start; t0=$(cpu_ticks "$pid")
+  DRAIN_TIMEOUT=0
+  for (( ;; )); do
+    cur=$(audit_counts)
+    now=$(date +%s%N)
+    if [[ "$cur" == "$prev" ]]; then stable=$(( stable + 1 )); else stable=0; changed=$now; fi
+    prev=$cur
+    (( stable >= 3 )) && break   # unchanged for 3 polls (>= 1.5 s; the sinks poll every 0.1 s)
+    if (( (now - start) / 1000000000 >= DRAIN_MAX )); then
+      log "the audit sinks were still delivering after ${DRAIN_MAX}s"; DRAIN_TIMEOUT=1; break
+    fi
+    sleep 0.5
+  done
+  read -r AUDIT_JL AUDIT_SQ AUDIT_CALLS <<<"$cur"
+  DRAIN_MS=$(( (changed - start) / 1000000 ))
+  DRAIN_TICKS=$(( $(cpu_ticks "$pid") - t0 ))
+}
+
 measure() {  # measure MODE CONFIG URL PID : warm-up, 1 connection, CONNS connections
-  local mode=$1 config=$2 url=$3 pid=$4 stream=0 base="$TMP/$1-$2" line c0 c1 t0 t1 p0 p1
+  local mode=$1 config=$2 url=$3 pid=$4 stream=0 base="$TMP/$1-$2" line c0 c1 t0 t1 p0 p1 audit=0
   [[ "$mode" == stream ]] && stream=1
+  [[ "$config" == tollgate-audit ]] && audit=1
 
   log "$mode/$config: smoke test and ${WARMUP}s warm-up at $CONNS connections ($url)"
   run_wrk "$url" 1 1 "$stream" "$base-smoke.txt" || return 1
@@ -209,16 +264,40 @@ measure() {  # measure MODE CONFIG URL PID : warm-up, 1 connection, CONNS connec
     echo "mode=$mode config=$config conns=0 failed=1 $line" >>"$RESULTS"
     return 1
   fi
-  if (( WARMUP > 0 )); then run_wrk "$url" "$CONNS" "$WARMUP" "$stream" "$base-warmup.txt" || return 1; fi
+  if (( audit )); then audit_account "$base-smoke.txt"; fi
+  if (( WARMUP > 0 )); then
+    run_wrk "$url" "$CONNS" "$WARMUP" "$stream" "$base-warmup.txt" || return 1
+    if (( audit )); then audit_account "$base-warmup.txt"; fi
+  fi
+  # The warm-up's events are delivered before the measurement starts, so that the sinks'
+  # catch-up work is not charged to the measured requests.
+  if (( audit )); then
+    audit_drain "$pid"
+    log "$mode/$config: sinks drained after warm-up: JSONL $AUDIT_JL lines, SQLite $AUDIT_SQ events / $AUDIT_CALLS calls"
+  fi
 
-  local conns attempt other own
+  local conns attempt other own audit_fields jl0 sq0 calls0 jl_end sq_end cur
   for conns in 1 "$CONNS"; do
     for (( attempt = 1; attempt <= RETRIES + 1; attempt++ )); do
       log "$mode/$config: ${DURATION}s at $conns connection(s)"
+      jl0=$AUDIT_JL; sq0=$AUDIT_SQ; calls0=$AUDIT_CALLS
       t0=$(cpu_ticks "$pid"); c0=$(core_sample "$PROXY_CPU"); p0=$(core_sample "$LOAD_CPU")
       run_wrk "$url" "$conns" "$DURATION" "$stream" "$base-c$conns.txt" || return 1
       t1=$(cpu_ticks "$pid"); c1=$(core_sample "$PROXY_CPU"); p1=$(core_sample "$LOAD_CPU")
       line=$(bench_line "$base-c$conns.txt")
+      audit_fields=""
+      if (( audit )); then
+        audit_account "$base-c$conns.txt"
+        cur=$(audit_counts)
+        read -r jl_end sq_end _ <<<"$cur"
+        audit_drain "$pid" "$cur"
+        audit_fields="ev_before=$jl0 ev_end=$jl_end ev_after=$AUDIT_JL sq_before=$sq0 sq_end=$sq_end sq_after=$AUDIT_SQ"
+        audit_fields+=" calls_before=$calls0 calls_after=$AUDIT_CALLS drain_ms=$DRAIN_MS drain_ticks=$DRAIN_TICKS"
+        audit_fields+=" drain_timeout=$DRAIN_TIMEOUT"
+        log "$mode/$config c=$conns: events: JSONL $(( jl_end - jl0 )) at the end of the run," \
+          "$(( AUDIT_JL - jl0 )) after ${DRAIN_MS} ms of drain (expected >= $(( 2 * $(field "$line" requests) )));" \
+          "SQLite $(( AUDIT_SQ - sq0 )) events, $(( AUDIT_CALLS - calls0 )) calls"
+      fi
       # Work of other processes on the proxy core: its busy share minus the proxy's own CPU share
       # (for the upstream-direct run the measured process is on the load core: own share 0).
       own=0
@@ -233,7 +312,7 @@ measure() {  # measure MODE CONFIG URL PID : warm-up, 1 connection, CONNS connec
       fi
       echo "mode=$mode config=$config conns=$conns $line cpu_ticks=$(( t1 - t0 )) clk_tck=$CLK_TCK" \
         "proxy_core_busy=$(busy_pct "$c0" "$c1") load_core_busy=$(busy_pct "$p0" "$p1")" \
-        "other_load=$other attempts=$attempt rss_kb=$(peak_rss_kb "$pid")" >>"$RESULTS"
+        "other_load=$other attempts=$attempt rss_kb=$(peak_rss_kb "$pid") $audit_fields" >>"$RESULTS"
       break
     done
   done
@@ -265,9 +344,25 @@ start_nginx() {  # start_nginx TAG -> sets PROXY_PID, PROXY_PORT
   PROXY_PORT=$port
 }
 
-start_tollgate() {  # start_tollgate TAG -> sets PROXY_PID, PROXY_PORT
-  local cfg="$TMP/$1-tollgate.yaml" out="$TMP/$1-tollgate.out" err="$TMP/$1-tollgate.err"
+start_tollgate() {  # start_tollgate TAG [audit] -> sets PROXY_PID, PROXY_PORT (and AUDIT_DIR)
+  local cfg="$TMP/$1-tollgate.yaml" out="$TMP/$1-tollgate.out" err="$TMP/$1-tollgate.err" audit_yaml
   : >"$out"; : >"$err"
+  if [[ "${2:-}" == audit ]]; then
+    # Full audit: every call's request and response event, bodies included (the default), goes
+    # to the spool and from there to a JSONL file and the SQLite store, with default settings.
+    AUDIT_DIR="$TMP/$1"
+    rm -rf "$AUDIT_DIR"; mkdir -p "$AUDIT_DIR"
+    audit_yaml="audit:
+  spool: $AUDIT_DIR/spool
+  sinks:
+    - { type: jsonl,  path: $AUDIT_DIR/events.jsonl }
+    - { type: sqlite, path: $AUDIT_DIR/tollgate.db }"
+  else
+    # Audit off: no sinks, so no events are built or spooled.
+    audit_yaml="audit:
+  spool: $TMP/$1-spool
+  sinks: []"
+  fi
   cat >"$cfg" <<EOF
 listen: 127.0.0.1:0
 server:
@@ -282,10 +377,10 @@ backends:
 models:
   gpt-4o:
     - { backend: sim, deployment: gpt-4o, priority: 1 }
-audit:
-  spool: $TMP/$1-spool
-  sinks: []
+$audit_yaml
 EOF
+  # taskset pins the whole process: its event loop and, with audit on, the spool writer and the
+  # sink threads, whose CPU time is therefore part of the proxy's.
   taskset -c "$PROXY_CPU" "$TOLLGATE" serve --config "$cfg" >>"$out" 2>>"$err" &
   PROXY_PID=$!; PIDS+=("$PROXY_PID")
   PROXY_PORT=$(wait_listening "$PROXY_PID" "$out" "$err") || die "tollgate did not start"
@@ -326,6 +421,25 @@ for mode in $MODES; do
           log "tollgate exited during the run; stderr:"; tail -n 20 "$TMP/$mode-tollgate.err" >&2 || true; failed=1
         fi
         stop_pid "$PROXY_PID" ;;
+      tollgate-audit)
+        start_tollgate "$mode-audit" audit
+        AUDIT_REQS=0; AUDIT_GOOD=0; AUDIT_RUNS=0; AUDIT_JL=0; AUDIT_SQ=0; AUDIT_CALLS=0
+        measure "$mode" tollgate-audit "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" "$PROXY_PID" || failed=1
+        if ! kill -0 "$PROXY_PID" 2>/dev/null; then
+          log "tollgate exited during the run; stderr:"; tail -n 20 "$TMP/$mode-audit-tollgate.err" >&2 || true; failed=1
+        fi
+        # Everything the gateway recorded, parsed: each call's two events, paired, in both sinks.
+        audit_drain "$PROXY_PID"
+        stop_pid "$PROXY_PID"
+        log "$mode/tollgate-audit: checking all $AUDIT_JL JSONL events ($AUDIT_RUNS wrk runs, $AUDIT_REQS requests completed)"
+        echo "mode=$mode config=tollgate-audit conns=-1 wrk_requests=$AUDIT_REQS wrk_good=$AUDIT_GOOD" \
+          "wrk_runs=$AUDIT_RUNS conns_max=$CONNS drain_timeout=$DRAIN_TIMEOUT" \
+          "$(python3 "$BENCH/audit_check.py" full "$AUDIT_DIR")" >>"$RESULTS"
+        if grep -qiE 'warn|error' "$TMP/$mode-audit-tollgate.err"; then
+          log "tollgate (full audit) logged warnings or errors:"
+          grep -m 20 -iE 'warn|error' "$TMP/$mode-audit-tollgate.err" >&2 || true
+        fi
+        if [[ "${KEEP_TMP:-0}" != 1 ]]; then rm -rf "$AUDIT_DIR"; fi ;;
       *) die "unknown configuration $config" ;;
     esac
   done
