@@ -47,6 +47,17 @@ Answer answer(const Prompt& prompt, std::optional<int> tokens, std::uint64_t ser
   return answer;
 }
 
+std::string completion_json(const Answer& answer, std::string_view id_prefix,
+                            std::string_view object, json::array choices) {
+  return json::serialize(json::object{{"id", std::string(id_prefix) + answer.id},
+                                      {"object", object},
+                                      {"created", answer.created},
+                                      {"model", answer.model},
+                                      {"choices", std::move(choices)},
+                                      {"usage", usage_json(answer)},
+                                      {"system_fingerprint", kSystemFingerprint}});
+}
+
 json::object usage_json(const Answer& answer) {
   return {{"prompt_tokens", answer.prompt_tokens},
           {"completion_tokens", answer.completion_tokens},

@@ -49,4 +49,9 @@ Answer answer(const Prompt& prompt, std::optional<int> tokens, std::uint64_t ser
 // expect (cached and reasoning tokens are always 0).
 boost::json::object usage_json(const Answer& answer);
 
+// A whole (non-streamed) chat.completion or text_completion answer around `choices`,
+// serialized: the envelope both APIs share.
+std::string completion_json(const Answer& answer, std::string_view id_prefix,
+                            std::string_view object, boost::json::array choices);
+
 }  // namespace tollgate::sim

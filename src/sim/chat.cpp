@@ -121,13 +121,7 @@ class ChatApi final : public GenerativeApi {
                          {"logprobs", nullptr},
                          {"finish_reason", choice.finish_reason}});
     }
-    return json::serialize(json::object{{"id", std::string(kIdPrefix) + answer.id},
-                                        {"object", "chat.completion"},
-                                        {"created", answer.created},
-                                        {"model", answer.model},
-                                        {"choices", std::move(choices)},
-                                        {"usage", usage_json(answer)},
-                                        {"system_fingerprint", kSystemFingerprint}});
+    return completion_json(answer, kIdPrefix, "chat.completion", std::move(choices));
   }
 
   EventStream render_stream(const Answer& answer, const Prompt& prompt) const override {

@@ -101,13 +101,7 @@ class CompletionsApi final : public GenerativeApi {
                          {"logprobs", nullptr},
                          {"finish_reason", choice.finish_reason}});
     }
-    return json::serialize(json::object{{"id", std::string(kIdPrefix) + answer.id},
-                                        {"object", "text_completion"},
-                                        {"created", answer.created},
-                                        {"model", answer.model},
-                                        {"choices", std::move(choices)},
-                                        {"usage", usage_json(answer)},
-                                        {"system_fingerprint", kSystemFingerprint}});
+    return completion_json(answer, kIdPrefix, "text_completion", std::move(choices));
   }
 
   EventStream render_stream(const Answer& answer, const Prompt& prompt) const override {
