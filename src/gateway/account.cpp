@@ -48,7 +48,7 @@ void Account::on_header(const bhttp::response_header<>& header) {
   record_.model_time_ms = header_number(header, "openai-processing-ms");
   auto type = header[bhttp::field::content_type];
   if (boost::beast::iequals(type.substr(0, 17), "text/event-stream")) {
-    stream_.emplace(record_.operation);
+    if (audit_) stream_.emplace(record_.operation);
     record_.chunks = 0;
   } else {
     json_body_ = boost::beast::iequals(type.substr(0, 16), "application/json");
@@ -57,6 +57,9 @@ void Account::on_header(const bhttp::response_header<>& header) {
 
 std::string_view Account::on_event(std::string_view event) {
   record_.response_bytes += event.size();
+  // Without an audit log nothing reads the record's usage or body: the stream passes as is
+  // (hide_usage is only ever set when auditing).
+  if (!audit_) return event;
   std::string data = http::sse_data(event);
   if (!record_.time_to_first_token_ms && !data.empty())
     record_.time_to_first_token_ms =
@@ -70,7 +73,7 @@ std::string_view Account::on_event(std::string_view event) {
 
 void Account::on_body(std::string_view piece) {
   record_.response_bytes += piece.size();
-  if (body_.size() + piece.size() <= max_kept_body) body_.append(piece);
+  if (audit_ && body_.size() + piece.size() <= max_kept_body) body_.append(piece);
 }
 
 void Account::settle(Outcome outcome) {
@@ -100,10 +103,11 @@ void Account::settle(Outcome outcome) {
     usage = usage::estimate_usage(request_body_, result, record_.operation);
   record_.usage =
       usage.source == usage::Usage::Source::none ? json::value(nullptr) : usage::to_json(usage);
-  if (audit_ && audit_->records_bodies()) record_.response_body = std::move(result);
+  if (audit_->records_bodies()) record_.response_body = std::move(result);
 }
 
 net::awaitable<void> Account::on_complete(Outcome outcome, std::string_view error) {
+  if (!audit_) co_return;  // the record is only for the audit log
   settle(outcome);
   if (!error.empty()) record_.error = error;
   auto now = std::chrono::steady_clock::now();
@@ -116,7 +120,7 @@ net::awaitable<void> Account::on_complete(Outcome outcome, std::string_view erro
     attempt.duration_ms = waited;
     attempt.error = record_.error;
   }
-  if (audit_) co_await audit_->record_response(record_);
+  co_await audit_->record_response(record_);
 }
 
 }  // namespace tollgate::gateway

@@ -24,7 +24,8 @@ class Account : public AnswerObserver {
  public:
   // `record`, `call`, `request_body` and `audit` (null when auditing is off) must outlive the
   // Account. `hide_usage` is set when the gateway asked the backend for a usage chunk the
-  // client did not ask for. `request_body` is the parsed request, for estimates.
+  // client did not ask for. `request_body` is the parsed request, for estimates. Without an
+  // audit log the answer passes untouched and nothing is parsed or kept.
   Account(audit::CallRecord& record, const UpstreamCall& call, audit::AuditLog* audit,
           bool hide_usage, const boost::json::value& request_body);
 
