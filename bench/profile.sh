@@ -25,6 +25,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/tollgate_config.sh
+source "$ROOT/bench/tollgate_config.sh"
 BENCH="$ROOT/bench"
 TOLLGATE=${TOLLGATE:-$ROOT/build/tollgate}
 MODE=${MODE:-nonstream}
@@ -108,22 +110,7 @@ else
   spool: $OUTDIR/spool-off
   sinks: []"
 fi
-cat >"$OUTDIR/tollgate.yaml" <<EOF
-listen: 127.0.0.1:0
-server:
-  threads: 1
-log:
-  level: warn
-  access_log: false
-auth:
-  mode: none
-backends:
-  sim: { kind: openai, url: "http://127.0.0.1:$SIM_PORT/v1", api_key: "bench-upstream-key" }
-models:
-  gpt-4o:
-    - { backend: sim, deployment: gpt-4o, priority: 1 }
-$audit_yaml
-EOF
+tollgate_config "$OUTDIR/tollgate.yaml" "$SIM_PORT" "$audit_yaml"
 taskset -c "$PROXY_CPU" "$TOLLGATE" serve --config "$OUTDIR/tollgate.yaml" >"$OUTDIR/tollgate.out" 2>"$OUTDIR/tollgate.err" &
 PID=$!; PIDS+=("$PID")
 PORT=$(wait_listening "$PID" "$OUTDIR/tollgate.out") || die "tollgate did not start"

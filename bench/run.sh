@@ -29,6 +29,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/tollgate_config.sh
+source "$ROOT/bench/tollgate_config.sh"
 BENCH="$ROOT/bench"
 TOLLGATE=${TOLLGATE:-$ROOT/build/tollgate}
 DURATION=${DURATION:-10}
@@ -363,22 +365,7 @@ start_tollgate() {  # start_tollgate TAG [audit] -> sets PROXY_PID, PROXY_PORT (
   spool: $TMP/$1-spool
   sinks: []"
   fi
-  cat >"$cfg" <<EOF
-listen: 127.0.0.1:0
-server:
-  threads: 1
-log:
-  level: warn
-  access_log: false
-auth:
-  mode: none
-backends:
-  sim: { kind: openai, url: "http://127.0.0.1:$SIM_PORT/v1", api_key: "bench-upstream-key" }
-models:
-  gpt-4o:
-    - { backend: sim, deployment: gpt-4o, priority: 1 }
-$audit_yaml
-EOF
+  tollgate_config "$cfg" "$SIM_PORT" "$audit_yaml"
   # taskset pins the whole process: its event loop and, with audit on, the spool writer and the
   # sink threads, whose CPU time is therefore part of the proxy's.
   taskset -c "$PROXY_CPU" "$TOLLGATE" serve --config "$cfg" >>"$out" 2>>"$err" &
