@@ -53,4 +53,9 @@ std::string upstream_target(const ApiCall& call, const BackendConfig& backend,
   return target;
 }
 
+std::string upstream_host(const BackendConfig& backend) {
+  return backend.port == (backend.tls ? "443" : "80") ? backend.host
+                                                      : backend.host + ":" + backend.port;
+}
+
 }  // namespace tollgate::api

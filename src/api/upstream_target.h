@@ -22,6 +22,9 @@ inline constexpr std::string_view default_azure_api_version = "2024-10-21";
 std::string upstream_target(const ApiCall& call, const BackendConfig& backend,
                             std::string_view deployment);
 
+// The Host header for `backend`: its host, with the port when it is not the scheme's default.
+std::string upstream_host(const BackendConfig& backend);
+
 // Whether the body's model field must name the deployment: OpenAI-kind backends and Azure's
 // resource-level operations route by the body; Azure deployment paths ignore it.
 bool body_names_deployment(const ApiCall& call, const BackendConfig& backend);

@@ -204,6 +204,23 @@ void parse_backend_url(Reader& r, const YAML::Node& node, const std::string& key
     backend.base_path.pop_back();
 }
 
+void parse_health_check(Reader& r, const YAML::Node& node, const std::string& backend_key,
+                        BackendConfig& backend) {
+  const std::string key = backend_key + ".health_check";
+  if (!r.expect_map(node, key, {"path", "interval_ms", "expected_status", "timeout_ms"})) return;
+  auto& check = backend.health_check;
+  check.enabled = true;
+  if (node["path"]) {
+    check.path = r.text(node["path"], key + ".path");
+    if (!check.path.starts_with("/")) r.problem(node["path"], key + ".path", "must start with /");
+  }
+  if (node["interval_ms"]) check.interval = r.millis(node["interval_ms"], key + ".interval_ms");
+  if (node["expected_status"])
+    check.expected_status =
+        r.number<int>(node["expected_status"], key + ".expected_status", 100, 599);
+  if (node["timeout_ms"]) check.timeout = r.millis(node["timeout_ms"], key + ".timeout_ms");
+}
+
 void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
                    BackendConfig& backend) {
   const std::string key = "backends." + name;
@@ -211,7 +228,7 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   if (!r.expect_map(
           node, key,
           {"kind", "url", "api_key", "api_version", "ca_file", "stream_usage", "connect_timeout_ms",
-           "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections"}))
+           "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections", "health_check"}))
     return;
   if (!node["kind"]) {
     r.problem(node, key + ".kind", "is required: azure or openai");
@@ -256,6 +273,7 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
   if (node["max_idle_connections"])
     backend.max_idle_connections = r.number<std::size_t>(node["max_idle_connections"],
                                                          key + ".max_idle_connections", 0, 100'000);
+  if (node["health_check"]) parse_health_check(r, node["health_check"], key, backend);
 }
 
 void parse_model(Reader& r, const std::string& name, const YAML::Node& node, const Config& config,
@@ -269,7 +287,7 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
   for (std::size_t i = 0; i < node.size(); ++i) {
     const auto& entry = node[i];
     const std::string entry_key = fmt::format("{}[{}]", key, i);
-    if (!r.expect_map(entry, entry_key, {"backend", "deployment", "priority"})) continue;
+    if (!r.expect_map(entry, entry_key, {"backend", "deployment", "priority", "weight"})) continue;
     ModelTarget target;
     if (!entry["backend"]) {
       r.problem(entry, entry_key + ".backend", "is required");
@@ -283,10 +301,69 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
         entry["deployment"] ? r.text(entry["deployment"], entry_key + ".deployment") : name;
     if (entry["priority"])
       target.priority = r.number<int>(entry["priority"], entry_key + ".priority", 0, 1000);
+    if (entry["weight"])
+      target.weight = r.number<unsigned>(entry["weight"], entry_key + ".weight", 1, 1000);
+    // One backend and deployment is one unit of health: listing it twice would only skew
+    // the weights and let a call retry where it just failed.
+    for (const auto& other : model.targets)
+      if (other.backend == target.backend && other.deployment == target.deployment)
+        r.problem(entry, entry_key,
+                  "lists backend '" + target.backend + "' with deployment '" + target.deployment +
+                      "' a second time");
     model.targets.push_back(std::move(target));
   }
   std::stable_sort(model.targets.begin(), model.targets.end(),
                    [](const auto& a, const auto& b) { return a.priority < b.priority; });
+}
+
+void parse_breaker(Reader& r, const YAML::Node& node, BreakerConfig& breaker) {
+  const std::string key = "routing.breaker";
+  if (!r.expect_map(node, key, {"failures", "ratio", "min_calls", "window_ms", "open_ms"})) return;
+  if (node["failures"])
+    breaker.failures = r.number<unsigned>(node["failures"], key + ".failures", 0, 1'000'000);
+  if (node["ratio"]) {
+    // A share in percent would be easy to confuse with a count: the ratio is a fraction.
+    auto text = r.text(node["ratio"], key + ".ratio");
+    double value = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < 0 || value > 1)
+      r.problem(node["ratio"], key + ".ratio", "must be a number from 0 to 1, e.g. 0.5");
+    else
+      breaker.ratio = value;
+  }
+  if (node["min_calls"])
+    breaker.min_calls = r.number<unsigned>(node["min_calls"], key + ".min_calls", 1, 1'000'000);
+  if (node["window_ms"]) breaker.window = r.millis(node["window_ms"], key + ".window_ms");
+  if (node["open_ms"]) breaker.open = r.millis(node["open_ms"], key + ".open_ms");
+}
+
+void parse_routing(Reader& r, const YAML::Node& node, RoutingConfig& routing) {
+  if (!r.expect_map(
+          node, "routing",
+          {"strategy", "max_attempts", "timeout_ms", "retry_on", "max_cooldown_ms", "breaker"}))
+    return;
+  if (node["strategy"]) {
+    auto strategy = r.text(node["strategy"], "routing.strategy");
+    if (strategy == "least_outstanding")
+      routing.strategy = RoutingConfig::Strategy::least_outstanding;
+    else if (strategy != "weighted")
+      r.problem(node["strategy"], "routing.strategy", "must be weighted or least_outstanding");
+  }
+  if (node["max_attempts"])
+    routing.max_attempts = r.number<unsigned>(node["max_attempts"], "routing.max_attempts", 1, 100);
+  if (node["timeout_ms"]) routing.timeout = r.millis(node["timeout_ms"], "routing.timeout_ms");
+  if (const auto& statuses = node["retry_on"]) {
+    routing.retry_on.clear();
+    if (!statuses.IsSequence())
+      r.problem(statuses, "routing.retry_on", "must be a list of HTTP statuses, e.g. [429, 503]");
+    else
+      for (const auto& status : statuses)
+        routing.retry_on.push_back(r.number<int>(status, "routing.retry_on", 400, 599));
+  }
+  if (node["max_cooldown_ms"])
+    routing.max_cooldown = std::chrono::milliseconds(
+        r.number<long>(node["max_cooldown_ms"], "routing.max_cooldown_ms", 0, 86'400'000));
+  if (node["breaker"]) parse_breaker(r, node["breaker"], routing.breaker);
 }
 
 void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
@@ -432,7 +509,8 @@ Config parse_config(const std::string& text, const std::string& source) {
     r.problem(root, "(top)", "the configuration must be a mapping");
     throw ConfigError(std::move(r.problems()));
   }
-  r.expect_map(root, "", {"listen", "server", "log", "auth", "backends", "models", "audit"});
+  r.expect_map(root, "",
+               {"listen", "server", "log", "auth", "backends", "models", "routing", "audit"});
   if (root["listen"]) parse_listen(r, root["listen"], config);
   if (root["server"]) parse_server(r, root["server"], config);
   if (root["log"]) parse_log(r, root["log"], config);
@@ -458,6 +536,7 @@ Config parse_config(const std::string& text, const std::string& source) {
       parse_model(r, item.first.as<std::string>(), item.second, config, model);
     }
   }
+  if (root["routing"]) parse_routing(r, root["routing"], config.routing);
   if (root["audit"]) parse_audit(r, root["audit"], config);
 
   if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));

@@ -15,6 +15,16 @@ namespace tollgate {
 
 enum class BackendKind { azure, openai };
 
+// An active health check: the backend is taken out of rotation while its check fails.
+struct HealthCheckConfig {
+  bool enabled = false;
+  // Absolute path (and query) on the backend's host; empty: the backend's model list.
+  std::string path;
+  std::chrono::milliseconds interval{10'000};
+  int expected_status = 200;
+  std::chrono::milliseconds timeout{2'000};
+};
+
 struct BackendConfig {
   std::string name;
   BackendKind kind = BackendKind::openai;
@@ -34,12 +44,14 @@ struct BackendConfig {
   std::chrono::milliseconds first_byte_timeout{120'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::size_t max_idle_connections = 64;
+  HealthCheckConfig health_check;
 };
 
 struct ModelTarget {
   std::string backend;
   std::string deployment;
   int priority = 1;
+  unsigned weight = 1;  // share of the traffic within its priority group
 };
 
 struct ModelConfig {
@@ -73,6 +85,27 @@ struct AuditConfig {
   std::vector<SinkConfig> sinks;
 };
 
+// A backend's circuit breaker (per backend and deployment): it opens when, within `window`,
+// `failures` attempts failed, or at least `ratio` of at least `min_calls` attempts did; it stays
+// open for `open`, then one probe decides. 0 turns a rule off.
+struct BreakerConfig {
+  unsigned failures = 5;
+  double ratio = 0.5;
+  unsigned min_calls = 20;
+  std::chrono::milliseconds window{10'000};
+  std::chrono::milliseconds open{30'000};
+};
+
+// How a model's backends share its calls and take over from each other (docs/failover.md).
+struct RoutingConfig {
+  enum class Strategy { weighted, least_outstanding } strategy = Strategy::weighted;
+  unsigned max_attempts = 3;                   // backends tried per call, at most
+  std::chrono::milliseconds timeout{300'000};  // per call, until an answer begins
+  std::vector<int> retry_on{429, 500, 502, 503, 504};
+  std::chrono::milliseconds max_cooldown{60'000};  // caps Retry-After; 0: no cool-downs
+  BreakerConfig breaker;
+};
+
 struct Config {
   std::string source;  // the file it came from
   std::string listen_host = "127.0.0.1";
@@ -86,6 +119,7 @@ struct Config {
   std::vector<std::string> auth_modes{"none"};
   std::vector<BackendConfig> backends;  // in file order
   std::vector<ModelConfig> models;      // in file order
+  RoutingConfig routing;
   AuditConfig audit;
 
   const BackendConfig* backend(const std::string& name) const;

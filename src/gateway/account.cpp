@@ -113,7 +113,12 @@ net::awaitable<void> Account::on_complete(Outcome outcome, std::string_view erro
   auto now = std::chrono::steady_clock::now();
   record_.duration_ms = millis_between(record_.received, now);
   auto waited = std::chrono::duration<double, std::milli>(call_.waited()).count();
-  record_.gateway_overhead_us = std::max(0.0, (record_.duration_ms - waited) * 1000.0);
+  // Earlier attempts (failed over) were waits on backends too.
+  double waited_before = 0;
+  for (std::size_t i = 0; i + 1 < record_.attempts.size(); ++i)
+    waited_before += record_.attempts[i].duration_ms;
+  record_.gateway_overhead_us =
+      std::max(0.0, (record_.duration_ms - waited - waited_before) * 1000.0);
   if (!record_.attempts.empty()) {
     auto& attempt = record_.attempts.back();
     attempt.status = record_.status;

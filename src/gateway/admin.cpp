@@ -27,15 +27,15 @@ http::Response healthy() {
 
 }  // namespace
 
-Admin::Admin(net::any_io_executor executor, const Config& config)
-    : config_(config), resolver_(executor) {}
+Admin::Admin(net::any_io_executor executor, const Config& config, const balance::Balancer& balancer)
+    : config_(config), balancer_(balancer), resolver_(executor) {}
 
 net::awaitable<bool> Admin::serve(http::Exchange& exchange) {
   auto& request = exchange.request();
   auto path = path_of(request.target());
   const bool get = request.method() == bhttp::verb::get;
   if (path == "/healthz" || path == "/readyz" || path == "/v1/models" ||
-      path == "/openai/v1/models") {
+      path == "/openai/v1/models" || path == "/admin/backends") {
     if (!get) {
       co_await exchange.send_error(method_not_allowed(request.method_string(), path));
       co_return true;
@@ -45,9 +45,16 @@ net::awaitable<bool> Admin::serve(http::Exchange& exchange) {
       response = healthy();
     else if (path == "/readyz")
       response = co_await readiness();
+    else if (path == "/admin/backends")
+      response = json_response(bhttp::status::ok, balancer_.snapshot());
     else
       response = models();
     co_await exchange.send(std::move(response));
+    co_return true;
+  }
+  // The gateway's own namespace is never passed through to a backend.
+  if (path.starts_with("/admin/")) {
+    co_await exchange.send_error(not_found("There is no gateway endpoint at this path."));
     co_return true;
   }
   co_return false;

@@ -23,26 +23,29 @@ UpstreamCall::~UpstreamCall() {
   if (connection_) connection_->close();
 }
 
-net::awaitable<beast::error_code> UpstreamCall::send(bhttp::request<bhttp::string_body>& request) {
+net::awaitable<beast::error_code> UpstreamCall::send(
+    bhttp::request<bhttp::string_body>& request, std::chrono::steady_clock::time_point deadline) {
   started_ = std::chrono::steady_clock::now();
-  auto ec = co_await attempt(request, true);
+  auto ec = co_await attempt(request, true, deadline);
   if (ec && connection_ && connection_->reused() && closed_while_idle(ec)) {
     connection_->close();
     connection_.reset();
-    ec = co_await attempt(request, false);
+    ec = co_await attempt(request, false, deadline);
   }
   waited_ += std::chrono::steady_clock::now() - started_;
   co_return ec;
 }
 
-net::awaitable<beast::error_code> UpstreamCall::attempt(bhttp::request<bhttp::string_body>& request,
-                                                        bool allow_reuse) {
-  auto [connect_ec, connection] = co_await pool_.acquire(allow_reuse);
+net::awaitable<beast::error_code> UpstreamCall::attempt(
+    bhttp::request<bhttp::string_body>& request, bool allow_reuse,
+    std::chrono::steady_clock::time_point deadline) {
+  auto [connect_ec, connection] = co_await pool_.acquire(allow_reuse, deadline);
   if (connect_ec) co_return connect_ec;
   connection_ = std::move(connection);
   const auto& backend = pool_.backend();
 
-  connection_->tcp().expires_after(backend.first_byte_timeout);
+  connection_->tcp().expires_at(
+      std::min(std::chrono::steady_clock::now() + backend.first_byte_timeout, deadline));
   auto write_ec =
       co_await connection_->visit([&](auto& stream) -> net::awaitable<beast::error_code> {
         auto [ec, n] = co_await bhttp::async_write(stream, request, use_result);

@@ -31,9 +31,13 @@ class UpstreamCall {
   UpstreamCall(const UpstreamCall&) = delete;
   UpstreamCall& operator=(const UpstreamCall&) = delete;
 
-  // Sends `request` and reads the response header. A request that fails on a reused idle
-  // connection before any answer is sent once more on a fresh connection.
-  net::awaitable<beast::error_code> send(bhttp::request<bhttp::string_body>& request);
+  // Sends `request` and reads the response header, within the backend's connect and
+  // first-byte timeouts and before `deadline` (beast::error::timeout when one passes). A
+  // request that fails on a reused idle connection before any answer is sent once more on a
+  // fresh connection.
+  net::awaitable<beast::error_code> send(bhttp::request<bhttp::string_body>& request,
+                                         std::chrono::steady_clock::time_point deadline =
+                                             std::chrono::steady_clock::time_point::max());
   // REQUIRES: send() succeeded.
   bhttp::response_header<>& header() { return parser_->get().base(); }
 
@@ -56,7 +60,8 @@ class UpstreamCall {
 
  private:
   net::awaitable<beast::error_code> attempt(bhttp::request<bhttp::string_body>& request,
-                                            bool allow_reuse);
+                                            bool allow_reuse,
+                                            std::chrono::steady_clock::time_point deadline);
 
   http::UpstreamPool& pool_;
   std::unique_ptr<http::UpstreamConnection> connection_;

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <chrono>
@@ -15,7 +14,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "gateway/account.h"
-#include "gateway/forward.h"
+#include "gateway/failover.h"
 #include "gateway/stream_back.h"
 #include "http/hop_by_hop.h"
 #include "identity/upstream_credentials.h"
@@ -25,7 +24,6 @@ namespace tollgate::gateway {
 
 namespace bhttp = boost::beast::http;
 namespace json = boost::json;
-using namespace boost::asio::experimental::awaitable_operators;
 
 // What the pipeline learns about one call as it moves through the stages.
 struct Pipeline::Call {
@@ -46,8 +44,9 @@ bool is_multipart(const http::Request& request) {
 }
 
 // The request as the backend receives it: the client's headers less hop-by-hop ones,
-// credentials and content negotiation the gateway must be able to read through.
-bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std::string target,
+// credentials and content negotiation the gateway must be able to read through, with `body`.
+bhttp::request<bhttp::string_body> upstream_request(const http::Request& inbound, std::string body,
+                                                    std::string target,
                                                     const BackendConfig& backend,
                                                     const std::string& client_ip) {
   bhttp::request<bhttp::string_body> out{inbound.method(), target, 11};
@@ -58,12 +57,10 @@ bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std:
   // The gateway reads every answer (usage, audit), so it asks for it uncompressed.
   out.erase(bhttp::field::accept_encoding);
   identity::apply_upstream_credentials(backend, out.base());
-  out.set(bhttp::field::host, backend.port == (backend.tls ? "443" : "80")
-                                  ? backend.host
-                                  : backend.host + ":" + backend.port);
+  out.set(bhttp::field::host, api::upstream_host(backend));
   std::string forwarded{inbound["x-forwarded-for"]};
   out.set("x-forwarded-for", forwarded.empty() ? client_ip : forwarded + ", " + client_ip);
-  out.body() = std::move(inbound.body());
+  out.body() = std::move(body);
   if (!out.body().empty() || inbound.method() == bhttp::verb::post) out.prepare_payload();
   return out;
 }
@@ -106,23 +103,12 @@ std::string upstream_api_version(const api::ApiCall& call, const BackendConfig& 
 }  // namespace
 
 Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
-                   audit::AuditLog* audit)
+                   audit::AuditLog* audit, balance::Balancer& balancer)
     : config_(config),
       router_(config),
-      admin_(loop.get_executor(), config),
-      executor_(loop.get_executor()),
-      tls_(tls),
-      audit_(audit) {}
-
-http::UpstreamPool& Pipeline::pool(const BackendConfig& backend) {
-  auto it = pools_.find(backend.name);
-  if (it == pools_.end())
-    it = pools_
-             .emplace(backend.name, std::make_unique<http::UpstreamPool>(executor_, backend,
-                                                                         tls_.for_backend(backend)))
-             .first;
-  return *it->second;
-}
+      admin_(loop.get_executor(), config, balancer),
+      audit_(audit),
+      failover_(loop.get_executor(), tls, balancer) {}
 
 net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   Call call;
@@ -233,12 +219,13 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   if (auto* error = std::get_if<ApiError>(&routed))
     co_return co_await refuse(exchange, call, *error, gateway_error);
   const auto& route = std::get<RouteChoice>(routed);
-  const BackendConfig& backend = *route.backend;
   record.model = route.model ? route.model->name : "";
-  record.deployment = route.deployment;
-  record.backend = backend.name;
-  record.backend_host = backend.host;
-  exchange.set_header("x-tollgate-backend", backend.name);
+  auto& balancer = failover_.balancer();
+  Attempts attempts(failover_,
+                    route.model ? balancer.pool(*route.model) : balancer.model_less_pool(), record,
+                    exchange);
+  if (auto refusal = attempts.begin())
+    co_return co_await refuse(exchange, call, *refusal, gateway_error);
 
   bool admitted = co_await record_request(call);
   if (!admitted) {
@@ -249,58 +236,43 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
     co_return;
   }
 
-  if (model_field && !route.deployment.empty() && model_field->value != route.deployment &&
-      api::body_names_deployment(api_call, backend))
-    api::replace_model(request.body(), *model_field, route.deployment);
-  // Exact usage for streams: ask the backend for its usage chunk if the client did not, and
-  // hide it (and what it changes in the other chunks) from the client.
-  bool hide_usage = false;
-  if (stream && audit_ &&
-      (api_call.operation == "chat/completions" || api_call.operation == "completions") &&
-      usage::accepts_stream_options(backend.kind, upstream_api_version(api_call, backend),
-                                    backend.stream_usage)) {
-    if (auto changed = usage::add_include_usage(request.body())) {
-      request.body() = std::move(*changed);
-      hide_usage = true;
+  // Each attempt's request, rewritten for the backend and deployment that take it: path,
+  // api-version, the body's model, credentials, and, for exact usage on streams, a usage chunk
+  // the client did not ask for (hidden from it again by the account stage).
+  auto prepare = [&](const BackendConfig& backend, std::string_view deployment, bool last) {
+    UpstreamRequest out;
+    std::string body = last ? std::move(request.body()) : request.body();
+    if (model_field && !deployment.empty() && model_field->value != deployment &&
+        api::body_names_deployment(api_call, backend))
+      api::replace_model(body, *model_field, deployment);
+    if (stream && audit_ &&
+        (api_call.operation == "chat/completions" || api_call.operation == "completions") &&
+        usage::accepts_stream_options(backend.kind, upstream_api_version(api_call, backend),
+                                      backend.stream_usage)) {
+      if (auto changed = usage::add_include_usage(body)) {
+        body = std::move(*changed);
+        out.hide_usage = true;
+      }
     }
-  }
-
-  auto upstream =
-      upstream_request(request, api::upstream_target(api_call, backend, route.deployment), backend,
-                       record.client_ip);
-  record.attempts.push_back({backend.name, std::string(route.deployment), 0, 0, {}});
-  UpstreamCall forward{pool(backend)};
-  // Until the backend answers, the client connection is quiet; if it closes, the wait is
-  // abandoned so the backend stops working for nobody.
-  auto abandon_if_client_leaves = [&]() -> net::awaitable<void> {
-    bool gone = co_await exchange.client_gone();
-    if (gone) forward.abandon();
+    out.message = upstream_request(request, std::move(body),
+                                   api::upstream_target(api_call, backend, deployment), backend,
+                                   record.client_ip);
+    return out;
   };
-  auto sent = co_await (forward.send(upstream) || abandon_if_client_leaves());
-  auto& attempt = record.attempts.back();
-  attempt.duration_ms = std::chrono::duration<double, std::milli>(forward.waited()).count();
-  if (sent.index() == 1) {
+  auto result = co_await attempts.run(prepare);
+  if (std::holds_alternative<ClientLeft>(result)) {
     call.outcome = Outcome::client_aborted;
-    record.error = attempt.error = "the client went away before the backend answered";
+    record.error = "the client went away before the backend answered";
     exchange.abort();
     co_return co_await record_response(call);
   }
-  if (auto ec = std::get<0>(sent)) {
-    spdlog::warn("request_id={} backend={} upstream failed before answering: {}", record.message_id,
-                 backend.name, ec.message());
-    attempt.error = ec.message();
-    if (ec == beast::error::timeout)
-      co_return co_await refuse(
-          exchange, call,
-          gateway_timeout("The backend '" + backend.name + "' did not answer within its timeout."),
-          Outcome::timeout);
-    co_return co_await refuse(
-        exchange, call,
-        bad_gateway("The backend '" + backend.name + "' could not be reached: " + ec.message()),
-        Outcome::upstream_error);
-  }
-  Account account(record, forward, audit_, hide_usage, request_json);
-  call.outcome = co_await stream_back(exchange, forward, account);
+  if (auto* refusal = std::get_if<Refusal>(&result))
+    co_return co_await refuse(exchange, call, refusal->error, refusal->outcome);
+  auto& answer = std::get<Answer>(result);
+  Account account(record, *answer.call, audit_, answer.hide_usage, request_json);
+  call.outcome = co_await stream_back(exchange, *answer.call, account);
+  if (call.outcome == Outcome::upstream_error || call.outcome == Outcome::timeout)
+    answer.lease.report_broken("the answer broke after it began");
 }
 
 }  // namespace tollgate::gateway

@@ -1,30 +1,30 @@
 // The gateway's request path, stage by stage: route, (authenticate, admit: later issues),
-// forward, stream back, and the access log line. One Pipeline serves one event loop.
+// failover (forward, retried on other backends), stream back, and the access log line. One
+// Pipeline serves one event loop.
 //
 // Threading: created and used on one event loop; holds that loop's upstream connection pools.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <map>
-#include <memory>
-#include <string>
 
 #include "audit/audit_log.h"
+#include "balance/balancer.h"
 #include "core/config.h"
 #include "gateway/admin.h"
+#include "gateway/failover.h"
 #include "gateway/outcome.h"
 #include "gateway/route.h"
 #include "http/server.h"
 #include "http/tls_contexts.h"
-#include "http/upstream_connection.h"
 
 namespace tollgate::gateway {
 
 class Pipeline : public http::Handler {
  public:
-  // `config`, `tls` and `audit` (null when auditing is off) must outlive the Pipeline.
+  // `config`, `tls`, `audit` (null when auditing is off) and `balancer` must outlive the
+  // Pipeline.
   Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
-           audit::AuditLog* audit);
+           audit::AuditLog* audit, balance::Balancer& balancer);
 
   net::awaitable<void> serve(http::Exchange& exchange) override;
 
@@ -37,15 +37,12 @@ class Pipeline : public http::Handler {
   // Appends the request event once; false when the spool refuses it (the call must be too).
   net::awaitable<bool> record_request(Call& call);
   net::awaitable<void> record_response(Call& call);
-  http::UpstreamPool& pool(const BackendConfig& backend);
 
   const Config& config_;
   Router router_;
   Admin admin_;
-  net::any_io_executor executor_;
-  http::TlsContexts& tls_;
   audit::AuditLog* audit_;
-  std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
+  Failover failover_;
 };
 
 }  // namespace tollgate::gateway

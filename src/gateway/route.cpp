@@ -11,9 +11,8 @@ std::variant<RouteChoice, ApiError> Router::choose(const api::ApiCall& call,
     if (call.inspected)
       return invalid_request("You must provide a model parameter.", "model", "missing_model");
     // Calls that name no model (files, batches, ...) go to the first configured model's
-    // primary backend, the one a single-backend deployment has.
-    const auto& first = config_.models.front().targets.front();
-    return RouteChoice{nullptr, config_.backend(first.backend), {}};
+    // primary backend (balance::Balancer::model_less_pool).
+    return RouteChoice{nullptr};
   }
   const ModelConfig* model = config_.model(std::string(name));
   if (!model) {
@@ -24,8 +23,7 @@ std::variant<RouteChoice, ApiError> Router::choose(const api::ApiCall& call,
         fmt::format("The model `{}` does not exist or you do not have access to it.", name),
         "model_not_found");
   }
-  const ModelTarget& target = model->targets.front();
-  return RouteChoice{model, config_.backend(target.backend), target.deployment};
+  return RouteChoice{model};
 }
 
 }  // namespace tollgate::gateway

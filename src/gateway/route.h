@@ -1,5 +1,6 @@
 // Route stage: from the model a call names (the Azure deployment in the path, or `model` in
-// the body) to the backend and deployment that will serve it.
+// the body) to the configured model, whose pool of backends serves it (the failover stage
+// picks one per attempt).
 //
 // Threading: immutable after construction; shared by every event loop.
 #pragma once
@@ -15,8 +16,6 @@ namespace tollgate::gateway {
 
 struct RouteChoice {
   const ModelConfig* model = nullptr;  // null for model-less pass-through calls
-  const BackendConfig* backend = nullptr;
-  std::string_view deployment;  // empty for model-less calls
 };
 
 class Router {
@@ -24,8 +23,7 @@ class Router {
   // `config` must outlive the Router.
   explicit Router(const Config& config) : config_(config) {}
 
-  // `body_model` is the model named in the body, or empty. Until backend pools exist (a later
-  // issue), the first target in priority order serves the model.
+  // `body_model` is the model named in the body, or empty.
   std::variant<RouteChoice, ApiError> choose(const api::ApiCall& call,
                                              std::string_view body_model) const;
 

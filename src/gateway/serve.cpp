@@ -8,6 +8,8 @@
 #include <cstdio>
 
 #include "audit/audit_log.h"
+#include "balance/balancer.h"
+#include "balance/health_checker.h"
 #include "core/logging.h"
 #include "gateway/pipeline.h"
 #include "http/server.h"
@@ -61,13 +63,18 @@ int serve(const Config& config) {
     spdlog::warn("audit is off: no audit.sinks are configured, so calls are not recorded");
   }
 
+  // Backend health is shared by every loop: a 429 or a tripped breaker seen by one holds for
+  // all of them.
+  balance::Balancer balancer(config);
+  balance::HealthChecker health_checker(config, balancer, *tls);
+
   http::ServerOptions options;
   options.listen = {address, config.listen_port};
   options.threads = config.threads;
   options.body_limit = config.max_body_bytes;
   options.header_limit = config.max_header_bytes;
   http::Server server(options, [&](net::io_context& loop) {
-    return std::make_unique<Pipeline>(loop, config, *tls, audit.get());
+    return std::make_unique<Pipeline>(loop, config, *tls, audit.get(), balancer);
   });
   try {
     server.bind();

@@ -32,7 +32,7 @@ UpstreamPool::UpstreamPool(net::any_io_executor executor, const BackendConfig& b
     : executor_(executor), backend_(backend), tls_(tls), resolver_(executor) {}
 
 net::awaitable<std::pair<beast::error_code, std::unique_ptr<UpstreamConnection>>>
-UpstreamPool::acquire(bool allow_reuse) {
+UpstreamPool::acquire(bool allow_reuse, std::chrono::steady_clock::time_point deadline) {
   auto now = std::chrono::steady_clock::now();
   while (allow_reuse && !idle_.empty()) {
     auto connection = std::move(idle_.back());
@@ -44,18 +44,18 @@ UpstreamPool::acquire(bool allow_reuse) {
     connection->reused_ = true;
     co_return std::pair{beast::error_code{}, std::move(connection)};
   }
-  co_return co_await connect();
+  co_return co_await connect(deadline);
 }
 
 net::awaitable<std::pair<beast::error_code, std::unique_ptr<UpstreamConnection>>>
-UpstreamPool::connect() {
+UpstreamPool::connect(std::chrono::steady_clock::time_point deadline) {
   using Result = std::pair<beast::error_code, std::unique_ptr<UpstreamConnection>>;
   auto [resolve_ec, endpoints] =
       co_await resolver_.async_resolve(backend_.host, backend_.port, use_result);
   if (resolve_ec) co_return Result{resolve_ec, nullptr};
 
   beast::tcp_stream tcp{executor_};
-  tcp.expires_after(backend_.connect_timeout);
+  tcp.expires_at(std::min(std::chrono::steady_clock::now() + backend_.connect_timeout, deadline));
   auto [connect_ec, endpoint] = co_await tcp.async_connect(endpoints, use_result);
   if (connect_ec) co_return Result{connect_ec, nullptr};
   tcp.socket().set_option(net::ip::tcp::no_delay(true));

@@ -61,16 +61,18 @@ class UpstreamPool {
   UpstreamPool(net::any_io_executor executor, const BackendConfig& backend, net::ssl::context& tls);
 
   // An idle connection when one is open, or a new one (connect and TLS handshake within the
-  // backend's connect timeout).
+  // backend's connect timeout, and before `deadline`).
   net::awaitable<std::pair<beast::error_code, std::unique_ptr<UpstreamConnection>>> acquire(
-      bool allow_reuse = true);
+      bool allow_reuse = true, std::chrono::steady_clock::time_point deadline =
+                                   std::chrono::steady_clock::time_point::max());
   // Returns a connection whose last response was read whole and which the server keeps open.
   void release(std::unique_ptr<UpstreamConnection> connection);
 
   const BackendConfig& backend() const { return backend_; }
 
  private:
-  net::awaitable<std::pair<beast::error_code, std::unique_ptr<UpstreamConnection>>> connect();
+  net::awaitable<std::pair<beast::error_code, std::unique_ptr<UpstreamConnection>>> connect(
+      std::chrono::steady_clock::time_point deadline);
 
   net::any_io_executor executor_;
   const BackendConfig& backend_;

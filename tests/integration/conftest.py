@@ -267,6 +267,9 @@ models:
   slow-model:
     - {{ backend: slow, deployment: slow-dep }}
 {extra_models}
+routing:   # each test injects its own faults: no cool-down or breaker carries one over to the next
+  max_cooldown_ms: 0
+  breaker: {{ failures: 0, ratio: 0 }}
 audit:
   spool: ./data/spool
   sinks: []
