@@ -106,4 +106,9 @@ net::awaitable<void> Delivery::hang() {
   exchange_.abort();
 }
 
+net::awaitable<void> Delivery::drop() {
+  co_await pause(faults_.delay);
+  exchange_.reset();
+}
+
 }  // namespace tollgate::sim

@@ -41,6 +41,8 @@ class Delivery {
   net::awaitable<void> stream(EventStream events);
   // Never answers; returns when the client closes the connection (see Exchange::wait_closed).
   net::awaitable<void> hang();
+  // Resets the connection after the delay, before any byte of an answer.
+  net::awaitable<void> drop();
 
  private:
   net::awaitable<void> pause(std::chrono::milliseconds duration);

@@ -22,6 +22,7 @@ enum Fault {
   kTokenDelay,
   kResetAfter,
   kHang,
+  kDrop,
   kTokens,
   kFaultCount
 };
@@ -42,6 +43,7 @@ constexpr std::array<Spec, kFaultCount> kSpecs = {{
     {"x-sim-token-delay-ms", 0, kMaxMs},
     {"x-sim-reset-after", 0, 1 << 30},
     {"x-sim-hang", 0, 1},
+    {"x-sim-drop", 0, 1},
     {"x-sim-tokens", 0, 1 << 20},
 }};
 
@@ -104,6 +106,7 @@ std::optional<std::string> read_faults(const boost::beast::http::fields& headers
   out.token_delay = ms(value[kTokenDelay]);
   out.reset_after = value[kResetAfter];
   out.hang = value[kHang] == 1;
+  out.drop = value[kDrop] == 1;
   out.tokens = value[kTokens];
   return std::nullopt;
 }

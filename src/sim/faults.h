@@ -24,7 +24,8 @@ struct Faults {
   std::chrono::milliseconds token_delay{0};  // x-sim-token-delay-ms: between tokens
   std::optional<int> reset_after;            // x-sim-reset-after: content chunks before a RST
   bool hang = false;                         // x-sim-hang: never answer
-  std::optional<int> tokens;                 // x-sim-tokens: completion length in words
+  bool drop = false;          // x-sim-drop: reset the connection instead of answering, after delay
+  std::optional<int> tokens;  // x-sim-tokens: completion length in words
 
   // How long producing `tokens` tokens takes: the first after ttft, each next after token_delay.
   std::chrono::milliseconds generation_time(std::size_t tokens) const;

@@ -135,6 +135,10 @@ net::awaitable<void> Handler::answer(http::Exchange& exchange) {
     co_await send_local(exchange, R"({"object":"sim.reset"})");
     co_return;
   }
+  if (route.operation == Operation::faults) {
+    co_await default_faults(exchange);
+    co_return;
+  }
   if (route.operation == Operation::sim_unknown) {
     co_await refuse(exchange, not_found("There is no simulator endpoint at this path."));
     co_return;
@@ -142,7 +146,7 @@ net::awaitable<void> Handler::answer(http::Exchange& exchange) {
 
   const std::uint64_t serial = stats_.record(request);
   Faults faults;
-  if (auto message = read_faults(request, options_, faults)) {
+  if (auto message = read_faults(request, *defaults_.current(), faults)) {
     co_await refuse(exchange, invalid_request(*message, {}, "invalid_sim_fault"));
     co_return;
   }
@@ -150,6 +154,8 @@ net::awaitable<void> Handler::answer(http::Exchange& exchange) {
   Delivery delivery{exchange, faults, stats_};
   if (faults.hang) {
     co_await delivery.hang();
+  } else if (faults.drop) {
+    co_await delivery.drop();
   } else if (faults.status) {
     co_await delivery.fail(fault_error(faults));
   } else if (route.operation == Operation::echo) {
@@ -159,6 +165,31 @@ net::awaitable<void> Handler::answer(http::Exchange& exchange) {
   } else {
     co_await operation(exchange, route, serial, faults, delivery);
   }
+}
+
+net::awaitable<void> Handler::default_faults(http::Exchange& exchange) {
+  const http::Request& request = exchange.request();
+  if (request.method() == http::bhttp::verb::put) {
+    json::error_code ec;
+    json::value body = json::parse(request.body(), ec);
+    std::map<std::string, std::string> faults;
+    std::optional<std::string> problem;
+    if (ec || !body.is_object()) problem = "the body must be a JSON object of fault names";
+    for (const auto& [name, value] : problem ? json::object() : body.get_object()) {
+      if (value.is_int64())
+        faults[std::string(name)] = std::to_string(value.get_int64());
+      else if (value.is_string())
+        faults[std::string(name)] = std::string(value.get_string());
+      else
+        problem = "fault " + std::string(name) + ": the value must be an integer";
+    }
+    if (!problem) problem = defaults_.replace(std::move(faults));
+    if (problem) {
+      co_await refuse(exchange, invalid_request(*problem, {}, "invalid_sim_fault"));
+      co_return;
+    }
+  }
+  co_await send_local(exchange, defaults_.json());
 }
 
 net::awaitable<void> Handler::operation(http::Exchange& exchange, const Route& route,

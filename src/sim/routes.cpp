@@ -10,6 +10,8 @@ Route introspection(verb method, std::string_view path) {
   if (method == verb::get && path == "/sim/stats") return {Operation::stats, {}};
   if (method == verb::get && path == "/sim/requests") return {Operation::requests, {}};
   if (method == verb::post && path == "/sim/reset") return {Operation::reset, {}};
+  if ((method == verb::get || method == verb::put) && path == "/sim/faults")
+    return {Operation::faults, {}};
   return {Operation::sim_unknown, {}};
 }
 

@@ -17,6 +17,7 @@ enum class Operation {
   stats,        // GET /sim/stats
   requests,     // GET /sim/requests
   reset,        // POST /sim/reset
+  faults,       // GET or PUT /sim/faults
   sim_unknown,  // anything else under /sim/
   echo,         // anything else
 };

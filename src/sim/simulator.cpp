@@ -35,11 +35,12 @@ int run(const SimOptions& options) {
   }
 
   Stats stats;
+  DefaultFaults defaults(options);
   http::ServerOptions server_options;
   server_options.listen = options.listen;
   server_options.threads = options.threads;
-  http::Server server(server_options, [&options, &stats](net::io_context&) {
-    return std::make_unique<Handler>(options, stats);
+  http::Server server(server_options, [&options, &defaults, &stats](net::io_context&) {
+    return std::make_unique<Handler>(options, defaults, stats);
   });
   try {
     server.bind();

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "sim/default_faults.h"
 #include "sim/faults.h"
 
 namespace tollgate::sim {
@@ -63,6 +64,41 @@ TEST(SimFaults, OptionsAreCheckedAtStartup) {
   auto error = check_fault_options(options);
   ASSERT_TRUE(error);
   EXPECT_NE(error->find("--fault delay-ms"), std::string::npos);
+}
+
+TEST(SimFaults, DropIsAFlag) {
+  boost::beast::http::fields headers;
+  headers.set("x-sim-drop", "1");
+  Faults faults;
+  ASSERT_FALSE(read_faults(headers, SimOptions{}, faults));
+  EXPECT_TRUE(faults.drop);
+  headers.set("x-sim-drop", "2");
+  EXPECT_TRUE(read_faults(headers, SimOptions{}, faults));
+}
+
+TEST(SimDefaultFaults, ReplacedAtRuntimeOnlyWhenValid) {
+  SimOptions options;
+  options.region = "east";
+  options.faults = {{"status", "500"}};
+  DefaultFaults defaults(options);
+  auto before = defaults.current();
+  EXPECT_EQ(defaults.json(), R"({"status":"500"})");
+
+  EXPECT_TRUE(defaults.replace({{"status", "200"}}));  // not an error status
+  EXPECT_TRUE(defaults.replace({{"stat", "429"}}));    // unknown
+  EXPECT_EQ(defaults.current()->faults, before->faults);
+
+  ASSERT_FALSE(defaults.replace({{"status", "429"}, {"retry-after", "2"}}));
+  Faults faults;
+  ASSERT_FALSE(read_faults({}, *defaults.current(), faults));
+  EXPECT_EQ(faults.status, 429);
+  EXPECT_EQ(faults.retry_after, "2");
+  EXPECT_EQ(defaults.current()->region, "east");  // the rest of the options is kept
+  EXPECT_EQ(before->faults.at("status"), "500");  // an earlier snapshot stays as it was
+
+  ASSERT_FALSE(defaults.replace({}));
+  ASSERT_FALSE(read_faults({}, *defaults.current(), faults));
+  EXPECT_EQ(faults.status, 0);
 }
 
 TEST(SimFaults, ErrorsAreTypedLikeTheRealApi) {

@@ -31,6 +31,9 @@ TEST(SimRoutes, Introspection) {
   EXPECT_EQ(route(verb::get, "/sim/requests").operation, Operation::requests);
   EXPECT_EQ(route(verb::post, "/sim/reset").operation, Operation::reset);
   EXPECT_EQ(route(verb::get, "/sim/reset").operation, Operation::sim_unknown);
+  EXPECT_EQ(route(verb::get, "/sim/faults").operation, Operation::faults);
+  EXPECT_EQ(route(verb::put, "/sim/faults").operation, Operation::faults);
+  EXPECT_EQ(route(verb::post, "/sim/faults").operation, Operation::sim_unknown);
   EXPECT_EQ(route(verb::get, "/sim/other").operation, Operation::sim_unknown);
 }
 
