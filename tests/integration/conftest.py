@@ -153,10 +153,10 @@ class Process:
 
 
 class Sim(Process):
-    def __init__(self, args_extra: list[str] | None = None):
+    def __init__(self, args_extra: list[str] | None = None, region: str = SIM_REGION):
         super().__init__(
             "sim",
-            [tollgate_bin(), "sim", "--listen", "127.0.0.1:0", "--region", SIM_REGION,
+            [tollgate_bin(), "sim", "--listen", "127.0.0.1:0", "--region", region,
              "--threads", "2", *(args_extra or [])],
         )
         self.http = httpx.Client(base_url=self.url, timeout=10)
