@@ -366,8 +366,9 @@ def start_gateway(sim, dead_port):
     """Factory for extra gateways (own limits, own lifetime); stopped after the test."""
     started: list[Gateway] = []
 
-    def start(server: str = "", name: str = "gateway-extra") -> Gateway:
-        g = Gateway(gateway_config(sim, dead_port=dead_port, server=server), name=name)
+    def start(server: str = "", name: str = "gateway-extra", config: str | None = None) -> Gateway:
+        """A gateway on the main test configuration (with `server` settings), or on `config`."""
+        g = Gateway(config or gateway_config(sim, dead_port=dead_port, server=server), name=name)
         started.append(g)
         return g
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -84,6 +84,11 @@ def backend(region, *, first_byte_timeout_ms: int = 10_000, **extra) -> dict:
             "idle_timeout_ms": 10_000, **extra}
 
 
+def tiers(*names: str) -> list[dict]:
+    """Targets in priority order: the first backend is the primary, the next its spillover..."""
+    return [{"backend": name, "priority": n} for n, name in enumerate(names, 1)]
+
+
 def ha_config(backends: dict, targets: list[dict], routing: dict, audit_dir: Path | None = None,
               model: str = "gpt-4o") -> str:
     """A gateway with one model served by `targets` (JSON flow mappings are YAML)."""
@@ -101,21 +106,6 @@ def ha_config(backends: dict, targets: list[dict], routing: dict, audit_dir: Pat
         f"audit: {json.dumps(audit)}",
         "",
     ])
-
-
-@pytest.fixture
-def start_ha_gateway():
-    started: list[Gateway] = []
-
-    def start(config: str) -> Gateway:
-        g = Gateway(config, name="gateway-ha")
-        started.append(g)
-        return g
-
-    yield start
-    for g in started:
-        if g.proc.poll() is None:
-            g.close()
 
 
 def targets_state(g: Gateway) -> dict[str, dict]:
@@ -156,7 +146,7 @@ def sdk(g: Gateway) -> openai.OpenAI:
     return openai.OpenAI(base_url=g.v1, api_key=CLIENT_KEY, max_retries=0, timeout=60)
 
 
-def one_call(g: Gateway, client: openai.OpenAI, http: httpx.Client, i: int) -> CallResult:
+def one_call(client: openai.OpenAI, http: httpx.Client, i: int) -> CallResult:
     """One of three kinds of call, each checked for the complete, exact answer."""
     kind = ("sdk", "sdk-stream", "httpx")[i % 3]
     text = f"call {i}"
@@ -189,7 +179,7 @@ def load(g: Gateway, calls: int, threads: int = 8) -> list[CallResult]:
     client = sdk(g)
     with httpx.Client(base_url=g.url, timeout=60) as http, \
             ThreadPoolExecutor(threads) as pool:
-        results = list(pool.map(lambda i: one_call(g, client, http, i), range(calls)))
+        results = list(pool.map(lambda i: one_call(client, http, i), range(calls)))
     client.close()
     return results
 

@@ -11,15 +11,15 @@ import openai
 import pytest
 
 from conftest import assert_openai_error
-from failover_support import (DownRegion, _healthy_regions, assert_all_ok, audit_responses,  # noqa: F401
-                              backend, ha_config, load, messages, regions, sdk,
-                              start_ha_gateway, targets_state)
+from failover_support import (DownRegion, _healthy_regions, assert_all_ok,  # noqa: F401
+                              audit_responses, backend, ha_config, load, messages, regions, sdk,
+                              targets_state, tiers)
 
 # A breaker that opens on the second failure and stays open for the whole test.
 STICKY_BREAKER = {"failures": 2, "window_ms": 60_000, "open_ms": 60_000}
 
 
-def test_concurrent_load_sees_no_error_while_one_backend_is_healthy(regions, start_ha_gateway,
+def test_concurrent_load_sees_no_error_while_one_backend_is_healthy(regions, start_gateway,
                                                                     tmp_path):
     east, west, north, sweden, japan = (regions[n] for n in
                                         ("eastus", "westus", "northeurope", "swedencentral",
@@ -35,7 +35,7 @@ def test_concurrent_load_sees_no_error_while_one_backend_is_healthy(regions, sta
     backends["hanging"] = backend(sweden, first_byte_timeout_ms=1000)
     backends["healthy"] = backend(japan)
     targets = [{"backend": name, "deployment": "gpt-4o"} for name in backends]
-    g = start_ha_gateway(ha_config(backends, targets,
+    g = start_gateway(config=ha_config(backends, targets,
                                    {"max_attempts": 6, "breaker": STICKY_BREAKER}, tmp_path))
 
     results = load(g, 60)
@@ -74,7 +74,7 @@ def test_concurrent_load_sees_no_error_while_one_backend_is_healthy(regions, sta
 
 
 @pytest.mark.parametrize("fault", ["status-500", "status-429", "drop", "hang", "down"])
-def test_streams_fail_over_before_their_first_byte(regions, start_ha_gateway, tmp_path, fault):
+def test_streams_fail_over_before_their_first_byte(regions, start_gateway, tmp_path, fault):
     primary, secondary = regions["eastus"], regions["westus"]
     if fault == "down":
         primary = DownRegion("eastus")
@@ -86,10 +86,10 @@ def test_streams_fail_over_before_their_first_byte(regions, start_ha_gateway, tm
         primary.faults(**{fault: 1})
     backends = {"primary": backend(primary, first_byte_timeout_ms=1000),
                 "secondary": backend(secondary)}
-    targets = [{"backend": "primary", "priority": 1}, {"backend": "secondary", "priority": 2}]
+    targets = tiers("primary", "secondary")
     # No breaker and no cool-down: every call meets the failure first.
     routing = {"breaker": {"failures": 0, "ratio": 0}, "max_cooldown_ms": 0}
-    g = start_ha_gateway(ha_config(backends, targets, routing, tmp_path))
+    g = start_gateway(config=ha_config(backends, targets, routing, tmp_path))
     client = sdk(g)
     ids = []
     for i in range(3):
@@ -110,12 +110,12 @@ def test_streams_fail_over_before_their_first_byte(regions, start_ha_gateway, tm
 
 
 def test_failure_after_the_first_byte_is_never_retried_and_the_sdk_raises(
-        regions, start_ha_gateway, tmp_path):
+        regions, start_gateway, tmp_path):
     primary, secondary = regions["eastus"], regions["westus"]
     primary.faults(reset_after=2, token_delay_ms=20)
     backends = {"primary": backend(primary), "secondary": backend(secondary)}
-    targets = [{"backend": "primary", "priority": 1}, {"backend": "secondary", "priority": 2}]
-    g = start_ha_gateway(ha_config(backends, targets, {}, tmp_path))
+    targets = tiers("primary", "secondary")
+    g = start_gateway(config=ha_config(backends, targets, {}, tmp_path))
     client = sdk(g)
     received = []
     with pytest.raises(openai.APIError) as raised:
@@ -146,14 +146,14 @@ def test_failure_after_the_first_byte_is_never_retried_and_the_sdk_raises(
     assert [a["backend"] for a in event["routing"]["attempts"]] == ["primary"]
 
 
-def test_when_every_backend_cools_down_the_429_comes_at_once(regions, start_ha_gateway,
+def test_when_every_backend_cools_down_the_429_comes_at_once(regions, start_gateway,
                                                             tmp_path):
     east, west = regions["eastus"], regions["westus"]
     east.faults(status=429, retry_after=30)
     west.faults(status=429, retry_after_ms=20_000)
     backends = {"east": backend(east), "west": backend(west)}
     targets = [{"backend": "east"}, {"backend": "west"}]
-    g = start_ha_gateway(ha_config(backends, targets, {}, tmp_path))
+    g = start_gateway(config=ha_config(backends, targets, {}, tmp_path))
 
     # The first call meets both 429s and gets the last backend's answer, as it sent it.
     first = g.http.post("/v1/chat/completions",
@@ -182,28 +182,28 @@ def test_when_every_backend_cools_down_the_429_comes_at_once(regions, start_ha_g
     assert refused["routing"]["attempts"] == []
 
 
-def test_attempts_are_bounded_by_max_attempts(regions, start_ha_gateway):
+def test_attempts_are_bounded_by_max_attempts(regions, start_gateway):
     names = ("eastus", "westus", "northeurope")
     for name in names:
         regions[name].faults(status=500)
     backends = {name: backend(regions[name]) for name in names}
     targets = [{"backend": name} for name in names]
     routing = {"max_attempts": 2, "breaker": {"failures": 0, "ratio": 0}}
-    g = start_ha_gateway(ha_config(backends, targets, routing))
+    g = start_gateway(config=ha_config(backends, targets, routing))
     r = g.http.post("/v1/chat/completions", json={"model": "gpt-4o", "messages": messages("hi")})
     # The client gets the last backend's own answer.
     assert r.status_code == 500 and r.json()["error"]["type"] == "server_error"
     assert sum(regions[n].calls() for n in names) == 2
 
 
-def test_the_call_deadline_bounds_the_attempts(regions, start_ha_gateway, tmp_path):
+def test_the_call_deadline_bounds_the_attempts(regions, start_gateway, tmp_path):
     east, west = regions["eastus"], regions["westus"]
     east.faults(hang=1)
     west.faults(hang=1)
     backends = {"east": backend(east), "west": backend(west)}
     targets = [{"backend": "east"}, {"backend": "west"}]
     routing = {"timeout_ms": 800}  # far shorter than the backends' first-byte timeouts
-    g = start_ha_gateway(ha_config(backends, targets, routing, tmp_path))
+    g = start_gateway(config=ha_config(backends, targets, routing, tmp_path))
     r = g.http.post("/v1/chat/completions", json={"model": "gpt-4o", "messages": messages("hi")})
     err = assert_openai_error(r, 504)
     assert "deadline" in err["message"]
@@ -215,12 +215,12 @@ def test_the_call_deadline_bounds_the_attempts(regions, start_ha_gateway, tmp_pa
     assert targets_state(g)[attempts[0]["backend"]]["failures"] == 0
 
 
-def test_admin_backends_lists_every_target(regions, start_ha_gateway):
+def test_admin_backends_lists_every_target(regions, start_gateway):
     east, west = regions["eastus"], regions["westus"]
     backends = {"east": backend(east), "west": backend(west)}
     targets = [{"backend": "east", "deployment": "gpt-4o-ptu", "priority": 1},
                {"backend": "west", "deployment": "gpt-4o", "priority": 2}]
-    g = start_ha_gateway(ha_config(backends, targets, {}))
+    g = start_gateway(config=ha_config(backends, targets, {}))
     r = g.http.get("/admin/backends")
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     body = r.json()

@@ -1,19 +1,11 @@
 // The configuration of backend pools, failover and health checks (docs/failover.md).
 #include <gtest/gtest.h>
 
+#include "config_problems.h"
 #include "core/config.h"
 
 namespace tollgate {
 namespace {
-
-std::vector<std::string> problems_of(const std::string& text) {
-  try {
-    parse_config(text, "t.yaml");
-  } catch (const ConfigError& e) {
-    return e.problems();
-  }
-  return {};
-}
 
 TEST(ConfigRouting, DefaultsWhenAbsent) {
   auto config = parse_config(R"(backends: { a: { kind: openai, url: "http://127.0.0.1:1" } }

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "config_problems.h"
+
 namespace tollgate {
 namespace {
 
@@ -24,15 +26,6 @@ audit:
   sinks:
     - { type: jsonl, path: ./data/events.jsonl }
 )";
-
-std::vector<std::string> problems_of(const std::string& text) {
-  try {
-    parse_config(text, "t.yaml");
-  } catch (const ConfigError& e) {
-    return e.problems();
-  }
-  return {};
-}
 
 TEST(Config, ParsesTheDesignBriefShape) {
   setenv("TG_TEST_KEY", "secret", 1);
