@@ -1,5 +1,6 @@
-// Requests the gateway answers itself: health and readiness probes for load balancers, and
-// the model list that SDKs and tools use to discover what they may call.
+// Requests the gateway answers itself: health and readiness probes for load balancers (open to
+// anyone), and the model list that SDKs and tools use to discover what they may call (only the
+// models the caller may use, and only to authenticated callers when authentication is on).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -7,7 +8,9 @@
 #include <optional>
 
 #include "core/config.h"
+#include "gateway/authenticate.h"
 #include "http/exchange.h"
+#include "identity/identity_service.h"
 
 namespace tollgate::gateway {
 
@@ -15,17 +18,23 @@ namespace net = boost::asio;
 
 class Admin {
  public:
-  // `config` must outlive the Admin.
-  Admin(net::any_io_executor executor, const Config& config);
+  // `config` and `identity` must outlive the Admin.
+  Admin(net::any_io_executor executor, const Config& config,
+        const identity::IdentityService& identity);
+
+  // Whether `path` is a probe, answered without authentication.
+  static bool is_probe(std::string_view path);
 
   // Answers the request when it is one of the gateway's own, and returns whether it did.
-  net::awaitable<bool> serve(http::Exchange& exchange);
+  // `verdict` is who is calling (ignored for probes).
+  net::awaitable<bool> serve(http::Exchange& exchange, const AuthVerdict& verdict);
 
  private:
   net::awaitable<http::Response> readiness();
-  http::Response models() const;
+  http::Response models(const identity::Identity& caller) const;
 
   const Config& config_;
+  const identity::IdentityService& identity_;
   net::ip::tcp::resolver resolver_;
 };
 

@@ -15,6 +15,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "gateway/account.h"
+#include "gateway/authenticate.h"
 #include "gateway/forward.h"
 #include "gateway/stream_back.h"
 #include "http/hop_by_hop.h"
@@ -30,6 +31,7 @@ using namespace boost::asio::experimental::awaitable_operators;
 // What the pipeline learns about one call as it moves through the stages.
 struct Pipeline::Call {
   audit::CallRecord record;
+  AuthVerdict verdict;
   bool request_recorded = false;
   Outcome outcome = Outcome::ok;
 };
@@ -47,9 +49,9 @@ bool is_multipart(const http::Request& request) {
 
 // The request as the backend receives it: the client's headers less hop-by-hop ones,
 // credentials and content negotiation the gateway must be able to read through.
-bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std::string target,
-                                                    const BackendConfig& backend,
-                                                    const std::string& client_ip) {
+bhttp::request<bhttp::string_body> upstream_request(
+    http::Request& inbound, std::string target, const BackendConfig& backend,
+    const identity::UpstreamCredential& credential, const std::string& client_ip) {
   bhttp::request<bhttp::string_body> out{inbound.method(), target, 11};
   for (const auto& field : inbound) out.insert(field.name_string(), field.value());
   http::remove_hop_by_hop(out.base());
@@ -57,7 +59,7 @@ bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std:
   out.erase(bhttp::field::content_length);
   // The gateway reads every answer (usage, audit), so it asks for it uncompressed.
   out.erase(bhttp::field::accept_encoding);
-  identity::apply_upstream_credentials(backend, out.base());
+  identity::apply_upstream_credential(credential, out.base());
   out.set(bhttp::field::host, backend.port == (backend.tls ? "443" : "80")
                                   ? backend.host
                                   : backend.host + ":" + backend.port);
@@ -106,12 +108,13 @@ std::string upstream_api_version(const api::ApiCall& call, const BackendConfig& 
 }  // namespace
 
 Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
-                   audit::AuditLog* audit)
+                   identity::IdentityService& identity, audit::AuditLog* audit)
     : config_(config),
       router_(config),
-      admin_(loop.get_executor(), config),
+      admin_(loop.get_executor(), config, identity),
       executor_(loop.get_executor()),
       tls_(tls),
+      identity_(identity),
       audit_(audit) {}
 
 http::UpstreamPool& Pipeline::pool(const BackendConfig& backend) {
@@ -134,8 +137,12 @@ net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   auto& request = exchange.request();
   record.method = request.method_string();
   record.path = request.target().substr(0, request.target().find('?'));
+  // Probes answer anyone; every other request first says who is calling, before its body is
+  // read further.
+  if (!Admin::is_probe(record.path))
+    call.verdict = co_await identity_.authenticator().authenticate(request.base());
   // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
-  bool answered = co_await admin_.serve(exchange);
+  bool answered = co_await admin_.serve(exchange, call.verdict);
   // Stages report expected failures as values; an exception is a bug, and it must cost this
   // one call, answered, not the connection or the server.
   std::string failure;
@@ -193,11 +200,17 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   auto gateway_error = Outcome::gateway_error;
 
   auto parsed = api::parse_api_call(request.method_string(), request.target());
+  if (auto* known = std::get_if<api::ApiCall>(&parsed)) {
+    record.operation = dotted(known->operation);
+    record.api_version = known->api_version;
+  }
+  // A caller who proves nothing is refused before the body is read or recorded.
+  if (auto* failure = std::get_if<identity::AuthFailure>(&call.verdict))
+    co_return co_await refuse(exchange, call, refusal(*failure, exchange), gateway_error);
+  record.identity = std::get<identity::Identity>(call.verdict);
   if (auto* error = std::get_if<ApiError>(&parsed))
     co_return co_await refuse(exchange, call, *error, gateway_error);
   auto& api_call = std::get<api::ApiCall>(parsed);
-  record.operation = dotted(api_call.operation);
-  record.api_version = api_call.api_version;
 
   std::optional<api::ModelField> model_field;
   bool stream = false;
@@ -239,6 +252,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   record.backend = backend.name;
   record.backend_host = backend.host;
   exchange.set_header("x-tollgate-backend", backend.name);
+  if (route.model)
+    if (auto denied = identity_.access().may_use(record.identity, route.model->name))
+      co_return co_await refuse(exchange, call, refusal(*denied, exchange), gateway_error);
 
   bool admitted = co_await record_request(call);
   if (!admitted) {
@@ -265,9 +281,12 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
     }
   }
 
-  auto upstream =
-      upstream_request(request, api::upstream_target(api_call, backend, route.deployment), backend,
-                       record.client_ip);
+  auto credential = co_await identity_.credentials().for_call(backend, request.base());
+  if (auto* error = std::get_if<ApiError>(&credential))
+    co_return co_await refuse(exchange, call, *error, gateway_error);
+  auto upstream = upstream_request(request, api::upstream_target(api_call, backend, route.deployment),
+                                   backend, std::get<identity::UpstreamCredential>(credential),
+                                   record.client_ip);
   record.attempts.push_back({backend.name, std::string(route.deployment), 0, 0, {}});
   UpstreamCall forward{pool(backend)};
   // Until the backend answers, the client connection is quiet; if it closes, the wait is

@@ -1,5 +1,5 @@
-// The gateway's request path, stage by stage: route, (authenticate, admit: later issues),
-// forward, stream back, and the access log line. One Pipeline serves one event loop.
+// The gateway's request path, stage by stage: authenticate, route, authorize, (admit: a later
+// issue), forward, stream back, and the access log line. One Pipeline serves one event loop.
 //
 // Threading: created and used on one event loop; holds that loop's upstream connection pools.
 #pragma once
@@ -17,14 +17,16 @@
 #include "http/server.h"
 #include "http/tls_contexts.h"
 #include "http/upstream_connection.h"
+#include "identity/identity_service.h"
 
 namespace tollgate::gateway {
 
 class Pipeline : public http::Handler {
  public:
-  // `config`, `tls` and `audit` (null when auditing is off) must outlive the Pipeline.
+  // `config`, `tls`, `identity` and `audit` (null when auditing is off) must outlive the
+  // Pipeline.
   Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
-           audit::AuditLog* audit);
+           identity::IdentityService& identity, audit::AuditLog* audit);
 
   net::awaitable<void> serve(http::Exchange& exchange) override;
 
@@ -44,6 +46,7 @@ class Pipeline : public http::Handler {
   Admin admin_;
   net::any_io_executor executor_;
   http::TlsContexts& tls_;
+  identity::IdentityService& identity_;
   audit::AuditLog* audit_;
   std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
 };
