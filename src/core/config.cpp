@@ -92,11 +92,10 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
                    BackendConfig& backend) {
   const std::string key = "backends." + name;
   backend.name = name;
-  if (!r.expect_map(
-          node, key,
-          {"kind", "url", "api_key", "credential", "api_version", "ca_file", "stream_usage",
-           "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms",
-           "max_idle_connections"}))
+  if (!r.expect_map(node, key,
+                    {"kind", "url", "api_key", "credential", "api_version", "ca_file",
+                     "stream_usage", "connect_timeout_ms", "first_byte_timeout_ms",
+                     "idle_timeout_ms", "max_idle_connections"}))
     return;
   if (!node["kind"]) {
     r.problem(node, key + ".kind", "is required: azure or openai");
@@ -124,8 +123,7 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
     backend.credential.secret = r.text(node["api_key"], key + ".api_key");
   }
   if (node["credential"])
-    config_detail::parse_credential(r, node["credential"], key + ".credential",
-                                    backend.credential);
+    config_detail::parse_credential(r, node["credential"], key + ".credential", backend.credential);
   if (node["api_version"]) backend.api_version = r.text(node["api_version"], key + ".api_version");
   if (node["stream_usage"]) {
     auto value = r.text(node["stream_usage"], key + ".stream_usage");

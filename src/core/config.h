@@ -48,10 +48,10 @@ struct BackendConfig {
   bool tls = false;
   std::string host;
   std::string port;
-  std::string base_path;    // without a trailing slash: "" or "/v1"
+  std::string base_path;        // without a trailing slash: "" or "/v1"
   CredentialConfig credential;  // `api_key: K` is short for { type: api_key, key: K }
-  std::string api_version;  // Azure: pinned api-version; empty keeps the client's
-  std::string ca_file;      // PEM CAs trusted for this backend instead of the system store
+  std::string api_version;      // Azure: pinned api-version; empty keeps the client's
+  std::string ca_file;          // PEM CAs trusted for this backend instead of the system store
   // Whether streamed calls may ask this backend for a final usage chunk
   // (stream_options.include_usage): auto decides by backend kind and api-version.
   enum class StreamUsage { auto_detect, always, never } stream_usage = StreamUsage::auto_detect;
@@ -141,8 +141,8 @@ struct AuthConfig {
   std::vector<std::string> modes{"none"};  // none, jwt, api_key; several may be listed
   JwtConfig jwt;
   std::vector<ApiKeyConfig> api_keys;
-  std::map<std::string, AccessList> models;  // per model; models not listed are open to all
-  AccessList admin;                          // who may call /admin/*
+  std::map<std::string, AccessList> models;         // per model; models not listed are open to all
+  AccessList admin;                                 // who may call /admin/*
   std::map<std::string, std::string> applications;  // app id -> friendly name
 
   bool allows(std::string_view mode) const;

@@ -37,12 +37,12 @@ std::optional<std::chrono::system_clock::time_point> utc_time(const std::string&
   std::tm tm{};
   char zulu = 0;
   int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &consumed) != 3)
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &consumed) !=
+      3)
     return std::nullopt;
   if (static_cast<std::size_t>(consumed) != text.size() &&
-      (std::sscanf(text.c_str() + consumed, "T%2d:%2d:%2d%c%n", &tm.tm_hour, &tm.tm_min,
-                   &tm.tm_sec, &zulu, &consumed) != 4 ||
+      (std::sscanf(text.c_str() + consumed, "T%2d:%2d:%2d%c%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+                   &zulu, &consumed) != 4 ||
        zulu != 'Z'))
     return std::nullopt;
   tm.tm_year -= 1900;
@@ -102,7 +102,8 @@ void parse_jwt(Reader& r, const YAML::Node& node, JwtConfig& jwt) {
         r.problem(node["algorithms"], "auth.jwt.algorithms",
                   "'" + alg + "' is not supported (RS256, RS384, RS512, PS256, ES256, ES384 are)");
   }
-  if (node["clock_skew_s"]) jwt.clock_skew = seconds(r, node["clock_skew_s"], "auth.jwt.clock_skew_s");
+  if (node["clock_skew_s"])
+    jwt.clock_skew = seconds(r, node["clock_skew_s"], "auth.jwt.clock_skew_s");
   if (node["keys_refresh_s"])
     jwt.keys_refresh = seconds(r, node["keys_refresh_s"], "auth.jwt.keys_refresh_s");
   if (node["unknown_kid_refetch_s"])
@@ -247,7 +248,8 @@ void parse_credential(Reader& r, const YAML::Node& node, const std::string& key,
       auto name = item.first.as<std::string>();
       if (name != "type" &&
           std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; }))
-        r.problem(item.first, key + "." + name, "does not apply to a credential of type " + type_name);
+        r.problem(item.first, key + "." + name,
+                  "does not apply to a credential of type " + type_name);
     }
   };
   auto required = [&](const char* name, std::string& out) {
@@ -272,10 +274,9 @@ void parse_credential(Reader& r, const YAML::Node& node, const std::string& key,
       required("tenant", credential.tenant);
       required("client_id", credential.client_id);
       required("client_secret", credential.secret);
-      credential.token_url =
-          node["token_url"]
-              ? r.text(node["token_url"], key + ".token_url")
-              : fmt::format("{}/{}/oauth2/v2.0/token", azure_login, credential.tenant);
+      credential.token_url = node["token_url"] ? r.text(node["token_url"], key + ".token_url")
+                                               : fmt::format("{}/{}/oauth2/v2.0/token", azure_login,
+                                                             credential.tenant);
       break;
     case Type::managed_identity: {
       only({"client_id", "scope", "token_url", "identity_header", "ca_file"});

@@ -12,7 +12,8 @@ std::variant<EndpointUrl, std::string> parse_endpoint_url(std::string_view url) 
   EndpointUrl out;
   out.tls = parsed->scheme() == "https";
   out.host = parsed->encoded_host_address();
-  if (out.host.size() > 2 && out.host.front() == '[') out.host = out.host.substr(1, out.host.size() - 2);
+  if (out.host.size() > 2 && out.host.front() == '[')
+    out.host = out.host.substr(1, out.host.size() - 2);
   out.port = parsed->has_port() ? std::string(parsed->port()) : (out.tls ? "443" : "80");
   out.path = parsed->encoded_path();
   out.has_query = parsed->has_query();

@@ -10,11 +10,11 @@ namespace tollgate {
 
 struct EndpointUrl {
   bool tls = false;
-  std::string host;         // without IPv6 brackets
-  std::string port;         // explicit, or 443 / 80 by scheme
-  std::string path;         // as written, "" when absent
-  std::string query;        // without the '?', "" when absent
-  bool has_query = false;   // a '?' was present
+  std::string host;        // without IPv6 brackets
+  std::string port;        // explicit, or 443 / 80 by scheme
+  std::string path;        // as written, "" when absent
+  std::string query;       // without the '?', "" when absent
+  bool has_query = false;  // a '?' was present
   bool has_fragment = false;
 
   // The request target: path (or "/") and query.

@@ -79,7 +79,7 @@ http::Response Admin::models(const identity::Identity& caller) const {
   for (const auto& model : config_.models)
     if (!identity_.access().may_use(caller, model.name))
       data.push_back(json::object{
-        {"id", model.name}, {"object", "model"}, {"created", 0}, {"owned_by", "tollgate"}});
+          {"id", model.name}, {"object", "model"}, {"created", 0}, {"owned_by", "tollgate"}});
   json::object body{{"object", "list"}};
   body["data"] = std::move(data);
   return json_response(bhttp::status::ok, body);

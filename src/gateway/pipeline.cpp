@@ -49,9 +49,10 @@ bool is_multipart(const http::Request& request) {
 
 // The request as the backend receives it: the client's headers less hop-by-hop ones,
 // credentials and content negotiation the gateway must be able to read through.
-bhttp::request<bhttp::string_body> upstream_request(
-    http::Request& inbound, std::string target, const BackendConfig& backend,
-    const identity::UpstreamCredential& credential, const std::string& client_ip) {
+bhttp::request<bhttp::string_body> upstream_request(http::Request& inbound, std::string target,
+                                                    const BackendConfig& backend,
+                                                    const identity::UpstreamCredential& credential,
+                                                    const std::string& client_ip) {
   bhttp::request<bhttp::string_body> out{inbound.method(), target, 11};
   for (const auto& field : inbound) out.insert(field.name_string(), field.value());
   http::remove_hop_by_hop(out.base());
@@ -284,9 +285,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   auto credential = co_await identity_.credentials().for_call(backend, request.base());
   if (auto* error = std::get_if<ApiError>(&credential))
     co_return co_await refuse(exchange, call, *error, gateway_error);
-  auto upstream = upstream_request(request, api::upstream_target(api_call, backend, route.deployment),
-                                   backend, std::get<identity::UpstreamCredential>(credential),
-                                   record.client_ip);
+  auto upstream =
+      upstream_request(request, api::upstream_target(api_call, backend, route.deployment), backend,
+                       std::get<identity::UpstreamCredential>(credential), record.client_ip);
   record.attempts.push_back({backend.name, std::string(route.deployment), 0, 0, {}});
   UpstreamCall forward{pool(backend)};
   // Until the backend answers, the client connection is quiet; if it closes, the wait is

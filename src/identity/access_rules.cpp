@@ -25,14 +25,14 @@ std::optional<AuthFailure> AccessRules::may_use(const Identity& identity,
                      identity.auth_method == "none"
                          ? "the model '" + model + "' is open only to authenticated callers"
                          : "the application or roles of this caller are not allowed to use the "
-                           "model '" + model + "'"};
+                           "model '" +
+                               model + "'"};
 }
 
 std::optional<AuthFailure> AccessRules::may_administer(const Identity& identity) const {
   if (auth_.modes == std::vector<std::string>{"none"}) return std::nullopt;
   if (identity.auth_method == "none")
-    return AuthFailure{AuthFailure::Kind::unauthenticated,
-                       "the admin endpoints need credentials"};
+    return AuthFailure{AuthFailure::Kind::unauthenticated, "the admin endpoints need credentials"};
   if (admits(auth_.admin, identity)) return std::nullopt;
   return AuthFailure{AuthFailure::Kind::forbidden,
                      "this caller is not an administrator (auth.admin lists who is)"};

@@ -26,8 +26,8 @@ std::string new_api_key() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
     throw std::runtime_error("the system's random number generator failed");
-  return "tg-" +
-         base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return "tg-" + base64url_encode(
+                     std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 ApiKeys::ApiKeys(const AuthConfig& auth) : auth_(auth) {

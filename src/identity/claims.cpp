@@ -73,8 +73,7 @@ const JwtIssuerConfig* Claims::issuer(const Jwt& jwt) const {
 
 std::optional<std::string> Claims::validity(const Jwt& jwt,
                                             std::chrono::system_clock::time_point now) const {
-  const double seconds_now =
-      std::chrono::duration<double>(now.time_since_epoch()).count();
+  const double seconds_now = std::chrono::duration<double>(now.time_since_epoch()).count();
   const double skew = static_cast<double>(config_.clock_skew.count());
   auto exp = time_claim(jwt.claims, "exp");
   if (!exp) return "the token has no expiry time (exp)";

@@ -9,11 +9,11 @@ namespace tollgate::identity {
 
 struct Identity {
   std::string auth_method = "none";  // none, jwt, api_key
-  std::string app_id;     // Entra appid (v1) / azp (v2), or the API key's application
-  std::string object_id;  // oid
-  std::string tenant_id;  // tid
-  std::string subject;    // sub, or the API key's name
-  std::string name;       // upn / preferred_username / the application's configured name
+  std::string app_id;                // Entra appid (v1) / azp (v2), or the API key's application
+  std::string object_id;             // oid
+  std::string tenant_id;             // tid
+  std::string subject;               // sub, or the API key's name
+  std::string name;                  // upn / preferred_username / the application's configured name
   std::vector<std::string> roles;
   std::vector<std::string> scopes;  // scp, delegated tokens only
 };

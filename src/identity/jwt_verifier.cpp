@@ -21,8 +21,8 @@ JwtVerifier::JwtVerifier(const AuthConfig& auth, net::any_io_executor background
   std::vector<const JwtIssuerConfig*> owners;
   for (const auto& issuer : config_.issuers) {
     auto same = std::find_if(owners.begin(), owners.end(), [&](const JwtIssuerConfig* other) {
-      return other->discovery_url == issuer.discovery_url &&
-             other->jwks_url == issuer.jwks_url && other->ca_file == issuer.ca_file;
+      return other->discovery_url == issuer.discovery_url && other->jwks_url == issuer.jwks_url &&
+             other->ca_file == issuer.ca_file;
     });
     if (same == owners.end()) {
       owners.push_back(&issuer);

@@ -204,9 +204,8 @@ bool PublicKey::verify(std::string_view alg, std::string_view data,
   if (!context || EVP_DigestVerifyInit(context.get(), &key_context, algorithm.digest(), nullptr,
                                        key_.get()) != 1)
     return false;
-  if (algorithm.pss &&
-      (EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) != 1 ||
-       EVP_PKEY_CTX_set_rsa_pss_saltlen(key_context, RSA_PSS_SALTLEN_DIGEST) != 1))
+  if (algorithm.pss && (EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) != 1 ||
+                        EVP_PKEY_CTX_set_rsa_pss_saltlen(key_context, RSA_PSS_SALTLEN_DIGEST) != 1))
     return false;
   return EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                           signature.size(), reinterpret_cast<const unsigned char*>(data.data()),

@@ -21,10 +21,20 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-// A token is renewed when less than this remains of it (or half its lifetime, for short ones);
-// calls keep using it meanwhile. Below `min_remaining` it is no longer handed out.
+// A token is renewed in the background when less than `renew_before` (or half its lifetime,
+// for short ones) remains; calls keep using it meanwhile. Once less than `stop_before` (or a
+// tenth of its lifetime) remains it is no longer handed out, and calls wait for a new one.
 constexpr std::chrono::minutes renew_before{5};
-constexpr std::chrono::seconds min_remaining{30};
+constexpr std::chrono::seconds stop_before{30};
+
+std::chrono::system_clock::duration lifetime(const AccessToken& token) {
+  return token.expires - token.obtained;
+}
+
+bool usable(const AccessToken& token, std::chrono::system_clock::time_point now) {
+  auto margin = std::min<std::chrono::system_clock::duration>(stop_before, lifetime(token) / 10);
+  return !token.value.empty() && token.expires - now > margin;
+}
 
 std::string encoded(std::string_view text) {
   return boost::urls::encode(text, boost::urls::unreserved_chars);
@@ -53,10 +63,16 @@ std::string resource_of(std::string scope) {
   return scope;
 }
 
+bool renewal_due(const AccessToken& token, std::chrono::system_clock::time_point now) {
+  if (token.value.empty()) return true;
+  auto threshold = std::min<std::chrono::system_clock::duration>(renew_before, lifetime(token) / 2);
+  return token.expires - now < threshold;
+}
+
 }  // namespace
 
-std::variant<AccessToken, std::string> read_token_answer(std::string_view body,
-                                                         std::chrono::system_clock::time_point now) {
+std::variant<AccessToken, std::string> read_token_answer(
+    std::string_view body, std::chrono::system_clock::time_point now) {
   boost::system::error_code ec;
   auto value = parse_json(body, ec);
   if (ec || !value.is_object()) return std::string("the token endpoint's answer is not JSON");
@@ -94,14 +110,6 @@ std::size_t TokenProvider::fetch_count() const {
   return fetches_;
 }
 
-bool TokenProvider::needs_renewal(const AccessToken& token,
-                                  std::chrono::system_clock::time_point now) const {
-  if (token.value.empty()) return true;
-  auto threshold = std::min<std::chrono::system_clock::duration>(
-      renew_before, (token.expires - token.obtained) / 2);
-  return token.expires - now < threshold;
-}
-
 net::awaitable<std::variant<AccessToken, std::string>> TokenProvider::token() {
   AccessToken cached;
   {
@@ -109,7 +117,7 @@ net::awaitable<std::variant<AccessToken, std::string>> TokenProvider::token() {
     cached = token_;
   }
   auto now = std::chrono::system_clock::now();
-  if (!needs_renewal(cached, now)) co_return cached;
+  if (!renewal_due(cached, now)) co_return cached;
   co_return co_await net::co_spawn(executor_, token_on_loop(), net::use_awaitable);
 }
 
@@ -119,9 +127,7 @@ net::awaitable<std::variant<AccessToken, std::string>> TokenProvider::token_on_l
     std::lock_guard lock(mutex_);
     cached = token_;
   }
-  auto now = std::chrono::system_clock::now();
-  const bool usable = !cached.value.empty() && cached.expires - now > min_remaining;
-  if (usable) {
+  if (usable(cached, std::chrono::system_clock::now())) {
     // Still good for a while: renew in the background and answer at once.
     if (!fetching_)
       net::co_spawn(
@@ -133,8 +139,7 @@ net::awaitable<std::variant<AccessToken, std::string>> TokenProvider::token_on_l
     std::lock_guard lock(mutex_);
     cached = token_;
   }
-  if (!cached.value.empty() && cached.expires - std::chrono::system_clock::now() > min_remaining)
-    co_return cached;
+  if (usable(cached, std::chrono::system_clock::now())) co_return cached;
   co_return error.empty() ? last_error_ : error;
 }
 
@@ -153,8 +158,8 @@ http::FetchRequest TokenProvider::token_request() const {
   }
   // Managed identity: App Service style when the host gave an identity header, else IMDS.
   const bool app_service = !credential_.identity_header.empty();
-  request.url = credential_.token_url + separator + "api-version=" +
-                (app_service ? "2019-08-01" : "2018-02-01") +
+  request.url = credential_.token_url + separator +
+                "api-version=" + (app_service ? "2019-08-01" : "2018-02-01") +
                 "&resource=" + encoded(resource_of(credential_.scope));
   if (!credential_.client_id.empty()) request.url += "&client_id=" + encoded(credential_.client_id);
   if (app_service)

@@ -45,7 +45,6 @@ class TokenProvider {
   boost::asio::awaitable<std::variant<AccessToken, std::string>> token_on_loop();
   boost::asio::awaitable<std::string> fetch();  // returns an error, or "" with the token stored
   http::FetchRequest token_request() const;
-  bool needs_renewal(const AccessToken& token, std::chrono::system_clock::time_point now) const;
 
   boost::asio::any_io_executor executor_;
   http::Fetcher& fetcher_;

@@ -99,8 +99,8 @@ TEST(ConfigAuth, ReportsEveryMistake) {
 }
 
 TEST(ConfigAuth, ApiKeyModeNeedsKeys) {
-  EXPECT_TRUE(mentions(problems_of("auth: { mode: api_key }" + backends),
-                       "auth.api_keys: is required"));
+  EXPECT_TRUE(
+      mentions(problems_of("auth: { mode: api_key }" + backends), "auth.api_keys: is required"));
 }
 
 TEST(ConfigAuth, ParsesCredentials) {

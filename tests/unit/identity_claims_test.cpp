@@ -33,9 +33,12 @@ class ClaimsTest : public ::testing::Test {
   std::map<std::string, std::string> applications;
 
   json::object valid() const {
-    return {{"iss", "https://sts.windows.net/t1/"}, {"aud", "api://tollgate"},
-            {"tid", "t1"},                          {"exp", now_s + 600},
-            {"nbf", now_s - 10},                    {"sub", "s"}};
+    return {{"iss", "https://sts.windows.net/t1/"},
+            {"aud", "api://tollgate"},
+            {"tid", "t1"},
+            {"exp", now_s + 600},
+            {"nbf", now_s - 10},
+            {"sub", "s"}};
   }
   std::string validity(json::object claims) const {
     auto why = Claims(config, applications).validity(jwt_with(std::move(claims)), now);
@@ -46,12 +49,12 @@ class ClaimsTest : public ::testing::Test {
 TEST_F(ClaimsTest, MatchesIssuersIncludingTheTenantTemplate) {
   Claims claims(config, applications);
   EXPECT_EQ(claims.issuer(jwt_with(valid())), &config.issuers[1]);
-  EXPECT_EQ(claims.issuer(jwt_with({{"iss", "https://login.microsoftonline.com/t9/v2.0"},
-                                    {"tid", "t9"}})),
+  EXPECT_EQ(claims.issuer(
+                jwt_with({{"iss", "https://login.microsoftonline.com/t9/v2.0"}, {"tid", "t9"}})),
             &config.issuers[0]);
   // The template stands for the token's own tenant only.
-  EXPECT_EQ(claims.issuer(jwt_with({{"iss", "https://login.microsoftonline.com/t9/v2.0"},
-                                    {"tid", "t8"}})),
+  EXPECT_EQ(claims.issuer(
+                jwt_with({{"iss", "https://login.microsoftonline.com/t9/v2.0"}, {"tid", "t8"}})),
             nullptr);
   EXPECT_EQ(claims.issuer(jwt_with({{"iss", "https://evil.example/"}})), nullptr);
   EXPECT_EQ(claims.issuer(jwt_with({})), nullptr);
@@ -167,8 +170,8 @@ TEST(ApiKeys, ValidWrongAndExpired) {
   AuthConfig auth;
   auth.applications["billing"] = "Billing";
   auth.api_keys.push_back({"batch", sha256_hex(key), "billing", {"r"}, std::nullopt});
-  auth.api_keys.push_back({"old", sha256_hex("old-key"), "legacy", {},
-                           system_clock::from_time_t(1'700'000'000)});
+  auth.api_keys.push_back(
+      {"old", sha256_hex("old-key"), "legacy", {}, system_clock::from_time_t(1'700'000'000)});
   ApiKeys keys(auth);
   auto now = system_clock::from_time_t(1'800'000'000);
   auto ok = keys.check(key, now);
@@ -201,8 +204,8 @@ TEST(TokenAnswer, ReadsEntraAndImdsShapes) {
   EXPECT_EQ(std::get<AccessToken>(app_service).expires, now + std::chrono::seconds(600));
   EXPECT_TRUE(std::holds_alternative<std::string>(read_token_answer(R"({"x":1})", now)));
   EXPECT_TRUE(std::holds_alternative<std::string>(read_token_answer("oops", now)));
-  EXPECT_TRUE(std::holds_alternative<std::string>(
-      read_token_answer(R"({"access_token":"t"})", now)));
+  EXPECT_TRUE(
+      std::holds_alternative<std::string>(read_token_answer(R"({"access_token":"t"})", now)));
 }
 
 }  // namespace

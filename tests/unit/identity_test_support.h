@@ -58,11 +58,10 @@ class TestKey {
   }
 
   std::string sign(const std::string& alg, const std::string& data) const {
-    const EVP_MD* md = alg.ends_with("384") ? EVP_sha384()
+    const EVP_MD* md = alg.ends_with("384")   ? EVP_sha384()
                        : alg.ends_with("512") ? EVP_sha512()
                                               : EVP_sha256();
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                EVP_MD_CTX_free);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     EVP_PKEY_CTX* pctx = nullptr;
     EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key_.get());
     if (alg.starts_with("PS")) {
@@ -70,8 +69,8 @@ class TestKey {
       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
     }
     size_t length = 0;
-    EVP_DigestSign(ctx.get(), nullptr, &length,
-                   reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(data.data()),
+                   data.size());
     std::string signature(length, '\0');
     EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
                    reinterpret_cast<const unsigned char*>(data.data()), data.size());

@@ -59,10 +59,10 @@ TEST(Jwt, RefusesMalformedTokens) {
   EXPECT_NE(reason("abc"), "");
   EXPECT_NE(reason("a.b.c.d.e"), "");  // JWE
   EXPECT_NE(reason("!!.e30.c2ln"), "");
-  EXPECT_NE(reason(part("[1]") + ".e30.c2ln"), "");                      // header not an object
+  EXPECT_NE(reason(part("[1]") + ".e30.c2ln"), "");                        // header not an object
   EXPECT_NE(reason(part(R"({"alg":"RS256"})") + ".bm90anNvbg.c2ln"), "");  // payload not JSON
-  EXPECT_NE(reason(part(R"({"alg":"RS256"})") + ".e30."), "");           // no signature
-  EXPECT_NE(reason(part(R"({"typ":"JWT"})") + ".e30.c2ln"), "");         // no alg
+  EXPECT_NE(reason(part(R"({"alg":"RS256"})") + ".e30."), "");             // no signature
+  EXPECT_NE(reason(part(R"({"typ":"JWT"})") + ".e30.c2ln"), "");           // no alg
   EXPECT_NE(reason(part(R"({"alg":"RS256","kid":7})") + ".e30.c2ln"), "");
   EXPECT_NE(reason(part(R"({"alg":"RS256","crit":["exp"]})") + ".e30.c2ln"), "");
   EXPECT_NE(reason(std::string(max_token_bytes + 1, 'a')), "");
@@ -84,8 +84,8 @@ TEST(PublicKey, RefusesTamperedTokens) {
   auto token = rsa.token("RS256", {{"sub", "alice"}});
   auto first = token.find('.'), second = token.rfind('.');
   // Another payload under the original signature.
-  auto forged = token.substr(0, first + 1) + base64url_encode(R"({"sub":"mallory"})") +
-                token.substr(second);
+  auto forged =
+      token.substr(0, first + 1) + base64url_encode(R"({"sub":"mallory"})") + token.substr(second);
   EXPECT_FALSE(verifies(key, forged));
   // A flipped signature byte.
   auto signature = *base64url_decode(token.substr(second + 1));
