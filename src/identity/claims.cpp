@@ -93,10 +93,11 @@ std::optional<std::string> Claims::validity(const Jwt& jwt,
 }
 
 std::optional<std::string> Claims::missing_requirement(const Jwt& jwt) const {
-  for (const auto& [claim, accepted] : config_.required_claims) {
+  for (const auto& requirement : config_.required_claims) {
+    const auto& [claim, accepted] = requirement;
     auto held = list_claim(jwt.claims, claim);
     if (std::none_of(held.begin(), held.end(),
-                     [&](const std::string& value) { return contains(accepted, value); }))
+                     [&](const std::string& value) { return contains(requirement.second, value); }))
       return claim;
   }
   return std::nullopt;
