@@ -141,7 +141,8 @@ net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   // Probes answer anyone; every other request first says who is calling, before its body is
   // read further.
   if (!Admin::is_probe(record.path))
-    call.verdict = co_await identity_.authenticator().authenticate(request.base());
+    call.verdict =
+        co_await identity_.authenticator().authenticate(request.base(), verified_tokens_);
   // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
   bool answered = co_await admin_.serve(exchange, call.verdict);
   // Stages report expected failures as values; an exception is a bug, and it must cost this

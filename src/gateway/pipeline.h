@@ -47,6 +47,7 @@ class Pipeline : public http::Handler {
   net::any_io_executor executor_;
   http::TlsContexts& tls_;
   identity::IdentityService& identity_;
+  identity::VerifiedTokens verified_tokens_;  // this loop's
   audit::AuditLog* audit_;
   std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
 };

@@ -28,7 +28,7 @@ Authenticator::Authenticator(const AuthConfig& auth, const JwtVerifier* jwt, con
     : auth_(auth), jwt_(jwt), keys_(keys) {}
 
 net::awaitable<std::variant<Identity, AuthFailure>> Authenticator::authenticate(
-    const bhttp::fields& headers) const {
+    const bhttp::fields& headers, VerifiedTokens& verified) const {
   const bool keys_on = auth_.allows("api_key");
   const bool anonymous_ok = auth_.allows("none");
   auto api_key = headers["api-key"];
@@ -37,7 +37,7 @@ net::awaitable<std::variant<Identity, AuthFailure>> Authenticator::authenticate(
 
   if (!api_key.empty() && keys_on) co_return keys_.check(api_key, now);
   if (!bearer.empty()) {
-    if (jwt_ && looks_like_jwt(bearer)) co_return co_await jwt_->verify(bearer);
+    if (jwt_ && looks_like_jwt(bearer)) co_return co_await jwt_->verify(bearer, verified);
     if (keys_on) co_return keys_.check(bearer, now);
   }
   if (anonymous_ok) co_return Identity{};

@@ -26,8 +26,9 @@ class Authenticator {
   // All arguments must outlive this object; `jwt` is null when jwt mode is off.
   Authenticator(const AuthConfig& auth, const JwtVerifier* jwt, const ApiKeys& keys);
 
+  // `verified` is the calling event loop's cache of verified tokens.
   boost::asio::awaitable<std::variant<Identity, AuthFailure>> authenticate(
-      const boost::beast::http::fields& headers) const;
+      const boost::beast::http::fields& headers, VerifiedTokens& verified) const;
 
  private:
   const AuthConfig& auth_;

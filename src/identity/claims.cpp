@@ -103,6 +103,14 @@ std::optional<std::string> Claims::missing_requirement(const Jwt& jwt) const {
   return std::nullopt;
 }
 
+std::chrono::system_clock::time_point Claims::valid_until(const Jwt& jwt) const {
+  auto exp = time_claim(jwt.claims, "exp").value_or(0);
+  return std::chrono::system_clock::time_point(
+             std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                 std::chrono::duration<double>(exp))) +
+         config_.clock_skew;
+}
+
 Identity Claims::identity(const Jwt& jwt) const {
   Identity identity;
   identity.auth_method = "jwt";

@@ -34,6 +34,9 @@ class Claims {
 
   Identity identity(const Jwt& jwt) const;
 
+  // Until when a token that passed validity() stays valid: its exp plus the clock skew.
+  std::chrono::system_clock::time_point valid_until(const Jwt& jwt) const;
+
  private:
   const JwtConfig& config_;
   const std::map<std::string, std::string>& applications_;

@@ -44,7 +44,9 @@ bool JwtVerifier::ready() const {
 }
 
 net::awaitable<std::variant<Identity, AuthFailure>> JwtVerifier::verify(
-    std::string_view token) const {
+    std::string_view token, VerifiedTokens& verified) const {
+  const auto now = std::chrono::system_clock::now();
+  if (const Identity* known = verified.find(token, now)) co_return *known;
   auto parsed = parse_jwt(token);
   if (auto* why = std::get_if<std::string>(&parsed)) co_return invalid(*why);
   const Jwt& jwt = std::get<Jwt>(parsed);
@@ -68,11 +70,13 @@ net::awaitable<std::variant<Identity, AuthFailure>> JwtVerifier::verify(
   if (!key->verify(jwt.alg, jwt.signing_input, jwt.signature))
     co_return invalid("the token's signature is not valid");
 
-  if (auto why = claims_.validity(jwt, std::chrono::system_clock::now())) co_return invalid(*why);
+  if (auto why = claims_.validity(jwt, now)) co_return invalid(*why);
   if (auto claim = claims_.missing_requirement(jwt))
     co_return AuthFailure{AuthFailure::Kind::forbidden,
                           "the token does not carry a required " + *claim + " value"};
-  co_return claims_.identity(jwt);
+  auto identity = claims_.identity(jwt);
+  verified.remember(token, identity, claims_.valid_until(jwt), now);
+  co_return identity;
 }
 
 }  // namespace tollgate::identity

@@ -17,6 +17,7 @@
 #include "identity/claims.h"
 #include "identity/identity.h"
 #include "identity/signing_keys.h"
+#include "identity/verified_tokens.h"
 
 namespace tollgate::identity {
 
@@ -29,7 +30,10 @@ class JwtVerifier {
   // Starts fetching every issuer's keys.
   void start();
 
-  boost::asio::awaitable<std::variant<Identity, AuthFailure>> verify(std::string_view token) const;
+  // Checks `token`, or finds it in `verified` (the calling loop's), where it is remembered
+  // once it passes.
+  boost::asio::awaitable<std::variant<Identity, AuthFailure>> verify(
+      std::string_view token, VerifiedTokens& verified) const;
 
   // Whether every issuer's keys have been fetched at least once.
   bool ready() const;
