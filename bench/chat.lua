@@ -3,6 +3,7 @@
 -- Environment (read by every wrk thread):
 --   BENCH_STREAM=1       send "stream": true and expect an SSE body ending in "data: [DONE]"
 --   BENCH_TOKENS=N       x-sim-tokens header (completion length), default 16
+--   BENCH_AUTH=VALUE     the Authorization header (an API key or JWT for the auth configurations)
 --
 -- A response counts as good only if its status is 200 and its body is complete
 -- ("chat.completion" for a plain call, a "[DONE]" event for a stream), so a proxy
@@ -17,7 +18,7 @@ local messages = '[{"role":"system","content":"You are a helpful assistant that 
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer bench-client-key"
+wrk.headers["Authorization"] = os.getenv("BENCH_AUTH") or "Bearer bench-client-key"
 wrk.headers["x-sim-tokens"] = tokens
 if stream then
   wrk.body = '{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":' .. messages .. '}'

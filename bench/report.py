@@ -8,8 +8,12 @@ CONFIG_NAMES = {
     "nginx": "(b) nginx",
     "tollgate": "(c) Tollgate, audit off",
     "tollgate-audit": "(d) Tollgate, full audit",
+    "tollgate-key": "(e) Tollgate, API key auth",
+    "tollgate-jwt": "(f) Tollgate, JWT auth",
 }
-TOLLGATES = ("tollgate", "tollgate-audit")
+TOLLGATES = ("tollgate", "tollgate-audit", "tollgate-key", "tollgate-jwt")
+LABELS = {"tollgate": "audit off", "tollgate-audit": "full audit", "tollgate-key": "API key auth",
+          "tollgate-jwt": "JWT auth"}
 MODE_NAMES = {"nonstream": "chat", "stream": "chat, stream"}
 OTHER_MAX = 10
 
@@ -236,7 +240,7 @@ def main():
             g, u = summ.get((m, "nginx")), summ.get((m, "upstream"))
             for c in tollgates:
                 t = summ.get((m, c))
-                label = "audit off" if c == "tollgate" else "full audit"
+                label = LABELS[c]
                 if not ok(t) or not ok(g):
                     out.append(f"| {MODE_NAMES[m]} | {label} | n/a (a run failed or saw bad responses) |" + " |" * 8)
                     continue
@@ -266,7 +270,7 @@ def main():
                 "req/s ratio is not the proxies' capacity ratio; CPU/req is (capacity on one core ≈ 1 s ÷ CPU/req)."
             )
 
-    if all(c in configs for c in TOLLGATES):
+    if "tollgate" in configs and "tollgate-audit" in configs:
         out.append("")
         out.append("What full audit costs: Tollgate with full audit against Tollgate with audit off, same run.")
         out.append("")

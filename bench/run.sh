@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tollgate benchmark: upstream directly vs nginx (plain reverse proxy) vs Tollgate with audit off
-# vs Tollgate with full audit (spool + JSONL + SQLite sinks, bodies logged).
+# vs Tollgate with full audit (spool + JSONL + SQLite sinks, bodies logged), and optionally
+# Tollgate (audit off) authenticating every call with an API key or an Entra-style JWT.
 #
 # The proxy under test runs alone on core PROXY_CPU (default 0); wrk and the upstream
 # (`tollgate sim --threads 1`, no delays) share core LOAD_CPU (default 1). For plain and
@@ -17,7 +18,9 @@
 #   CONNS      connections for the loaded runs       (default: 64)
 #   TOKENS     completion tokens per call (x-sim-tokens) (default: 16)
 #   MODES      "nonstream stream" or a subset
-#   CONFIGS    "upstream nginx tollgate tollgate-audit" or a subset (ratios need nginx)
+#   CONFIGS    "upstream nginx tollgate tollgate-audit" or a subset (ratios need nginx); also
+#              tollgate-key (auth.mode api_key) and tollgate-jwt (auth.mode jwt, RS256 keys
+#              served from a loopback JWKS file)
 #   PROXY_CPU / LOAD_CPU   cores for the proxy / for wrk + upstream (default 0 / 1)
 #   NGINX, WRK binaries (default: nginx / wrk from PATH, /usr/sbin included)
 #   OUT        also write the markdown report to this file
@@ -192,7 +195,7 @@ RESULTS="$TMP/results.txt"
 
 run_wrk() {  # run_wrk URL CONNS SECONDS STREAM OUTFILE
   local url=$1 conns=$2 secs=$3 stream=$4 out=$5
-  BENCH_STREAM=$stream BENCH_TOKENS=$TOKENS \
+  BENCH_STREAM=$stream BENCH_TOKENS=$TOKENS BENCH_AUTH=$BENCH_AUTH \
     taskset -c "$LOAD_CPU" "$WRK" -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency \
       -s "$BENCH/chat.lua" "$url" >"$out" 2>&1 || { log "wrk failed:"; cat "$out" >&2; return 1; }
   grep -m1 '^BENCH ' "$out" >/dev/null || { log "wrk printed no BENCH line:"; cat "$out" >&2; return 1; }
@@ -346,6 +349,40 @@ start_nginx() {  # start_nginx TAG -> sets PROXY_PID, PROXY_PORT
   PROXY_PORT=$port
 }
 
+# Authentication for start_tollgate: sets AUTH_YAML and BENCH_AUTH (the header wrk sends).
+BENCH_AUTH="Bearer bench-client-key"
+AUTH_YAML=""
+auth_setup() {  # auth_setup TAG none|key|jwt
+  BENCH_AUTH="Bearer bench-client-key"; AUTH_YAML=""
+  case "$2" in
+    key)
+      local out key hash
+      out=$("$TOLLGATE" key new --name bench --app bench-app)
+      key=$(grep -oE 'tg-[A-Za-z0-9_-]{43}' <<<"$out" | head -n1)
+      hash=$(grep -oE 'sha256: [0-9a-f]{64}' <<<"$out" | cut -d' ' -f2)
+      AUTH_YAML="auth:
+  mode: api_key
+  api_keys:
+    - { name: bench, app_id: bench-app, sha256: $hash }"
+      BENCH_AUTH="Bearer $key" ;;
+    jwt)
+      local dir="$TMP/$1-jwks" port
+      mkdir -p "$dir"
+      "$ROOT/.venv/bin/python" "$BENCH/jwt_fixture.py" "$dir" "https://login.test/bench/v2.0" api://bench
+      port=$(free_port)
+      taskset -c "$LOAD_CPU" python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir" \
+        >"$dir/server.log" 2>&1 &
+      PIDS+=("$!")
+      wait_tcp "$port" "$!" || die "the JWKS server did not start"
+      AUTH_YAML="auth:
+  mode: jwt
+  jwt:
+    issuers: [ { issuer: \"https://login.test/bench/v2.0\", jwks_url: \"http://127.0.0.1:$port/jwks.json\" } ]
+    audiences: [api://bench]"
+      BENCH_AUTH="Bearer $(cat "$dir/token")" ;;
+  esac
+}
+
 start_tollgate() {  # start_tollgate TAG [audit] -> sets PROXY_PID, PROXY_PORT (and AUDIT_DIR)
   local cfg="$TMP/$1-tollgate.yaml" out="$TMP/$1-tollgate.out" err="$TMP/$1-tollgate.err" audit_yaml
   : >"$out"; : >"$err"
@@ -365,7 +402,7 @@ start_tollgate() {  # start_tollgate TAG [audit] -> sets PROXY_PID, PROXY_PORT (
   spool: $TMP/$1-spool
   sinks: []"
   fi
-  tollgate_config "$cfg" "$SIM_PORT" "$audit_yaml"
+  tollgate_config "$cfg" "$SIM_PORT" "$audit_yaml" "$AUTH_YAML"
   # taskset pins the whole process: its event loop and, with audit on, the spool writer and the
   # sink threads, whose CPU time is therefore part of the proxy's.
   taskset -c "$PROXY_CPU" "$TOLLGATE" serve --config "$cfg" >>"$out" 2>>"$err" &
@@ -401,13 +438,15 @@ for mode in $MODES; do
         start_nginx "$mode"
         measure "$mode" nginx "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" "$PROXY_PID" || failed=1
         stop_pid "$PROXY_PID" ;;
-      tollgate)
-        start_tollgate "$mode"
-        measure "$mode" tollgate "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" "$PROXY_PID" || failed=1
+      tollgate|tollgate-key|tollgate-jwt)
+        auth_setup "$mode-$config" "${config#tollgate-}"
+        start_tollgate "$mode-$config"
+        measure "$mode" "$config" "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" "$PROXY_PID" || failed=1
         if ! kill -0 "$PROXY_PID" 2>/dev/null; then
-          log "tollgate exited during the run; stderr:"; tail -n 20 "$TMP/$mode-tollgate.err" >&2 || true; failed=1
+          log "tollgate exited during the run; stderr:"; tail -n 20 "$TMP/$mode-$config-tollgate.err" >&2 || true; failed=1
         fi
-        stop_pid "$PROXY_PID" ;;
+        stop_pid "$PROXY_PID"
+        auth_setup "$mode" none ;;
       tollgate-audit)
         start_tollgate "$mode-audit" audit
         AUDIT_REQS=0; AUDIT_GOOD=0; AUDIT_RUNS=0; AUDIT_JL=0; AUDIT_SQ=0; AUDIT_CALLS=0

@@ -13,6 +13,7 @@ PACKAGES=(
   libboost1.81-all-dev libssl-dev libyaml-cpp-dev libsimdjson-dev libspdlog-dev libfmt-dev
   libcli11-dev libgtest-dev googletest libsqlite3-dev libpq-dev librdkafka-dev
   clang-format python3-venv curl ca-certificates sqlite3
+  clang-14 libclang-rt-14-dev  # libFuzzer (scripts/fuzz.sh)
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

@@ -7,6 +7,7 @@
 #   TOLLGATE_FLAVOURS   flavours to run, default "release asan" ("" runs none)
 #   TOLLGATE_SKIP_SETUP=1  do not run scripts/setup.sh (the venv must exist)
 #   PYTEST_ARGS         extra arguments for pytest (e.g. "-k stream -x")
+#   FUZZ_SECONDS        time per libFuzzer target (default 60; 0 skips fuzzing)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -125,6 +126,12 @@ for flavour in $FLAVOURS; do
     skip_step "integration tests $flavour" "build failed"
   fi
 done
+
+if [[ "${FUZZ_SECONDS:-60}" != 0 ]]; then
+  run_step fuzz bash scripts/fuzz.sh || true
+else
+  skip_step fuzz "FUZZ_SECONDS=0"
+fi
 
 # --- summary ---------------------------------------------------------------------------------
 banner summary

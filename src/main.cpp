@@ -1,4 +1,4 @@
-// The tollgate command: serve, check and sim (see README.md).
+// The tollgate command: serve, check, sim and key (see README.md).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "gateway/serve.h"
+#include "identity/api_keys.h"
 #include "sim/simulator.h"
 
 namespace {
@@ -47,6 +48,18 @@ int serve(const std::string& path) {
   }
 }
 
+// Prints a fresh API key and the auth.api_keys entry that admits it. The key is shown once:
+// the configuration keeps only its hash.
+int new_key(const std::string& name, const std::string& app_id, const std::string& expires) {
+  auto key = tollgate::identity::new_api_key();
+  fmt::print("API key (shown once; give it to the application, keep it out of the config):\n");
+  fmt::print("  {}\n\n", key);
+  fmt::print("auth.api_keys entry:\n");
+  fmt::print("  - {{ name: {}, app_id: {}, sha256: {}{} }}\n", name, app_id,
+             tollgate::identity::sha256_hex(key), expires.empty() ? "" : ", expires: " + expires);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,7 +92,21 @@ int main(int argc, char** argv) {
                       "Fault for every request, NAME=VALUE as the x-sim-NAME header "
                       "(e.g. status=429, retry-after=2); see docs/simulator.md");
 
+  std::string key_name, key_app, key_expires;
+  auto* key_cmd = app.add_subcommand("key", "Manage API keys");
+  key_cmd->require_subcommand(1);
+  auto* key_new_cmd = key_cmd->add_subcommand(
+      "new", "Print a new API key and the auth.api_keys entry (with its SHA-256) that admits it");
+  key_new_cmd->add_option("--name", key_name, "The key's name, shown in logs and audit events")
+      ->required();
+  key_new_cmd->add_option("--app", key_app, "The application the key's calls bill to (app_id)")
+      ->required();
+  key_new_cmd->add_option("--expires", key_expires,
+                          "Expiry, a UTC date (2027-01-31) or time (2027-01-31T12:00:00Z)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*key_new_cmd) return new_key(key_name, key_app, key_expires);
 
   if (*serve_cmd) return serve(config_path);
   if (*check_cmd) return check(check_path);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "identity/identity.h"
+
 namespace tollgate::audit {
 
 // One try at a backend. Until backend pools exist there is exactly one per forwarded call.
@@ -36,8 +38,7 @@ struct CallRecord {
   std::string served_model;  // the model the backend says answered
   bool stream = false;
 
-  // identity (filled by the identity stage; "none" until then)
-  std::string auth_method = "none";
+  identity::Identity identity;  // filled by the authenticate stage; "none" when refused
 
   // client
   std::string client_ip;

@@ -41,13 +41,16 @@ json::object common(const CallRecord& call, const GatewayInfo& gateway, const ch
                    {"model", text_or_null(call.model)},
                    {"served_model", text_or_null(call.served_model)},
                    {"stream", call.stream}};
-  event["identity"] = {{"auth_method", call.auth_method},
-                       {"app_id", nullptr},
-                       {"object_id", nullptr},
-                       {"tenant_id", nullptr},
-                       {"subject", nullptr},
-                       {"name", nullptr},
-                       {"roles", json::array()}};
+  const auto& identity = call.identity;
+  json::array roles;
+  for (const auto& role : identity.roles) roles.emplace_back(role);
+  event["identity"] = {{"auth_method", identity.auth_method},
+                       {"app_id", text_or_null(identity.app_id)},
+                       {"object_id", text_or_null(identity.object_id)},
+                       {"tenant_id", text_or_null(identity.tenant_id)},
+                       {"subject", text_or_null(identity.subject)},
+                       {"name", text_or_null(identity.name)},
+                       {"roles", std::move(roles)}};
   event["client"] = {{"ip", call.client_ip},
                      {"user_agent", text_or_null(call.user_agent)},
                      {"user", text_or_null(call.end_user)}};

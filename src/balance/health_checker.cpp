@@ -27,25 +27,23 @@ std::string default_health_check_path(const BackendConfig& backend) {
   return backend.base_path + "/openai/models?api-version=" + version;
 }
 
-HealthChecker::HealthChecker(const Config& config, Balancer& balancer, http::TlsContexts& tls)
-    : balancer_(balancer) {
+HealthChecker::HealthChecker(const Config& config, Balancer& balancer, http::TlsContexts& tls,
+                             identity::UpstreamCredentials& credentials)
+    : balancer_(balancer), credentials_(credentials) {
   bool any = false;
   for (const auto& backend : config.backends) {
     if (!backend.health_check.enabled) continue;
     any = true;
-    net::co_spawn(io_, watch(backend, tls.for_backend(backend)), net::detached);
+    net::co_spawn(loop_.executor(), watch(backend, tls.for_backend(backend)), net::detached);
   }
-  if (any) thread_ = std::thread([this] { io_.run(); });
+  if (any) loop_.start("tollgate-health");
 }
 
-HealthChecker::~HealthChecker() {
-  io_.stop();
-  if (thread_.joinable()) thread_.join();
-}
+HealthChecker::~HealthChecker() { loop_.stop(); }
 
 net::awaitable<void> HealthChecker::watch(const BackendConfig& backend, net::ssl::context& tls) {
-  http::UpstreamPool pool(io_.get_executor(), backend, tls);
-  net::steady_timer timer(io_);
+  http::UpstreamPool pool(loop_.executor(), backend, tls);
+  net::steady_timer timer(loop_.executor());
   for (;;) {
     auto next = std::chrono::steady_clock::now() + backend.health_check.interval;
     auto error = co_await check(backend, pool);
@@ -70,7 +68,16 @@ net::awaitable<std::string> HealthChecker::check(const BackendConfig& backend,
       11};
   request.set(bhttp::field::host, api::upstream_host(backend));
   request.set(bhttp::field::user_agent, "tollgate-health-check");
-  identity::apply_upstream_credentials(backend, request.base());
+  // A passthrough backend has no credential of its own to check with: the check goes without.
+  const bhttp::fields no_caller;
+  auto credential = co_await credentials_.for_call(backend, no_caller);
+  if (auto* refused = std::get_if<ApiError>(&credential)) {
+    if (backend.credential.type != CredentialConfig::Type::passthrough)
+      co_return "health check: " + refused->message;
+  } else {
+    identity::apply_upstream_credential(std::get<identity::UpstreamCredential>(credential),
+                                        request.base());
+  }
   connection->tcp().expires_at(deadline);
   auto write_ec =
       co_await connection->visit([&](auto& stream) -> net::awaitable<boost::beast::error_code> {

@@ -58,6 +58,14 @@ ApiError gateway_timeout(std::string message) {
   return {504, std::move(message), "server_error", {}, "upstream_timeout"};
 }
 
+ApiError unauthorized(std::string message, std::string code) {
+  return {401, std::move(message), "invalid_request_error", {}, std::move(code)};
+}
+
+ApiError forbidden(std::string message) {
+  return {403, std::move(message), "invalid_request_error", {}, "permission_denied"};
+}
+
 ApiError unavailable(std::string message) {
   return {503, std::move(message), "server_error", {}, "unavailable"};
 }

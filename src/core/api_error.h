@@ -26,6 +26,10 @@ ApiError not_found(std::string message, std::string code = "not_found");
 ApiError method_not_allowed(std::string_view method, std::string_view path);
 ApiError payload_too_large(std::size_t limit_bytes);
 ApiError headers_too_large(std::size_t limit_bytes);
+// 401: no credentials, or ones that prove nothing (the SDKs raise AuthenticationError).
+ApiError unauthorized(std::string message, std::string code = "invalid_token");
+// 403: the caller is known but not allowed (the SDKs raise PermissionDeniedError).
+ApiError forbidden(std::string message);
 ApiError bad_gateway(std::string message);
 ApiError gateway_timeout(std::string message);
 ApiError unavailable(std::string message);

@@ -5,115 +5,20 @@
 
 #include <algorithm>
 #include <boost/regex.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "core/config_reader.h"
+#include "core/endpoint_url.h"
+
 namespace tollgate {
 
+using config_detail::Reader;
+
 namespace {
-
-// Walks the YAML tree, collecting every problem with its position instead of stopping at the
-// first, so one `tollgate check` run shows them all.
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  void problem(const YAML::Node& at, const std::string& key, const std::string& message) {
-    auto mark = at.Mark();
-    problems_.push_back(
-        fmt::format("{}:{}:{}: {}: {}", source_, mark.line + 1, mark.column + 1, key, message));
-  }
-  std::vector<std::string>& problems() { return problems_; }
-
-  // A scalar with ${ENV} references expanded; reports and returns "" when it is not a scalar.
-  std::string text(const YAML::Node& node, const std::string& key) {
-    if (!node.IsScalar()) {
-      problem(node, key, "must be a single value");
-      return {};
-    }
-    return expand(node, key, node.Scalar());
-  }
-
-  template <class Int>
-  Int number(const YAML::Node& node, const std::string& key, Int min, Int max) {
-    auto value = text(node, key);
-    Int result{};
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
-    if (ec != std::errc{} || end != value.data() + value.size() || result < min || result > max) {
-      problem(node, key, fmt::format("must be a whole number from {} to {}", min, max));
-      return min;
-    }
-    return result;
-  }
-
-  bool boolean(const YAML::Node& node, const std::string& key) {
-    auto value = text(node, key);
-    if (value == "true") return true;
-    if (value != "false") problem(node, key, "must be true or false");
-    return false;
-  }
-
-  std::chrono::milliseconds millis(const YAML::Node& node, const std::string& key) {
-    return std::chrono::milliseconds(number<long>(node, key, 1, 86'400'000));
-  }
-
-  // Reports keys of `map` that are not in `known`, since a misspelt key would otherwise be
-  // silently ignored.
-  bool expect_map(const YAML::Node& map, const std::string& key,
-                  std::initializer_list<const char*> known) {
-    if (!map.IsMap()) {
-      problem(map, key, "must be a mapping");
-      return false;
-    }
-    for (const auto& item : map) {
-      auto name = item.first.as<std::string>();
-      if (std::none_of(known.begin(), known.end(), [&](const char* k) { return name == k; }))
-        problem(item.first, key.empty() ? name : key + "." + name, "unknown key");
-    }
-    return true;
-  }
-
- private:
-  std::string expand(const YAML::Node& node, const std::string& key, const std::string& raw) {
-    std::string out;
-    std::size_t pos = 0;
-    while (pos < raw.size()) {
-      auto open = raw.find("${", pos);
-      if (open == std::string::npos) break;
-      auto close = raw.find('}', open);
-      if (close == std::string::npos) {
-        problem(node, key, "has ${ without a closing }");
-        return raw;
-      }
-      out.append(raw, pos, open - pos);
-      std::string name = raw.substr(open + 2, close - open - 2);
-      std::string fallback;
-      bool has_fallback = false;
-      if (auto dash = name.find(":-"); dash != std::string::npos) {
-        fallback = name.substr(dash + 2);
-        name.resize(dash);
-        has_fallback = true;
-      }
-      if (const char* value = std::getenv(name.c_str()); value && *value) {
-        out += value;
-      } else if (has_fallback) {
-        out += fallback;
-      } else {
-        problem(node, key, fmt::format("environment variable {} is not set", name));
-      }
-      pos = close + 1;
-    }
-    out.append(raw, pos);
-    return out;
-  }
-
-  std::string source_;
-  std::vector<std::string> problems_;
-};
 
 void parse_listen(Reader& r, const YAML::Node& node, Config& config) {
   auto value = r.text(node, "listen");
@@ -163,43 +68,22 @@ void parse_log(Reader& r, const YAML::Node& node, Config& config) {
   if (node["access_log"]) config.access_log = r.boolean(node["access_log"], "log.access_log");
 }
 
-void parse_auth(Reader& r, const YAML::Node& node, Config& config) {
-  if (!r.expect_map(node, "auth", {"mode"})) return;
-  const auto& mode = node["mode"];
-  if (!mode) return;
-  config.auth_modes.clear();
-  auto add = [&](const YAML::Node& item) {
-    auto value = r.text(item, "auth.mode");
-    // Identity (jwt, api_key) is not built yet; accepting those modes would admit everyone.
-    if (value != "none")
-      r.problem(item, "auth.mode", "'" + value + "' is not available yet; use none");
-    config.auth_modes.push_back(value);
-  };
-  if (mode.IsSequence()) {
-    for (const auto& item : mode) add(item);
-  } else {
-    add(mode);
-  }
-}
-
 void parse_backend_url(Reader& r, const YAML::Node& node, const std::string& key,
                        BackendConfig& backend) {
-  auto parsed = boost::urls::parse_absolute_uri(backend.url);
-  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
-      parsed->host().empty()) {
-    r.problem(node, key, "must be an absolute http:// or https:// URL");
+  auto parsed = parse_endpoint_url(backend.url);
+  if (auto* why = std::get_if<std::string>(&parsed)) {
+    r.problem(node, key, *why);
     return;
   }
-  if (parsed->has_query() || parsed->has_fragment()) {
+  auto& url = std::get<EndpointUrl>(parsed);
+  if (url.has_query || url.has_fragment) {
     r.problem(node, key, "must not have a query or fragment");
     return;
   }
-  backend.tls = parsed->scheme() == "https";
-  backend.host = parsed->encoded_host_address();
-  if (backend.host.size() > 2 && backend.host.front() == '[')
-    backend.host = backend.host.substr(1, backend.host.size() - 2);
-  backend.port = parsed->has_port() ? std::string(parsed->port()) : (backend.tls ? "443" : "80");
-  backend.base_path = parsed->encoded_path();
+  backend.tls = url.tls;
+  backend.host = url.host;
+  backend.port = url.port;
+  backend.base_path = url.path;
   while (!backend.base_path.empty() && backend.base_path.back() == '/')
     backend.base_path.pop_back();
 }
@@ -225,10 +109,10 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
                    BackendConfig& backend) {
   const std::string key = "backends." + name;
   backend.name = name;
-  if (!r.expect_map(
-          node, key,
-          {"kind", "url", "api_key", "api_version", "ca_file", "stream_usage", "connect_timeout_ms",
-           "first_byte_timeout_ms", "idle_timeout_ms", "max_idle_connections", "health_check"}))
+  if (!r.expect_map(node, key,
+                    {"kind", "url", "api_key", "credential", "api_version", "ca_file",
+                     "stream_usage", "connect_timeout_ms", "first_byte_timeout_ms",
+                     "idle_timeout_ms", "max_idle_connections", "health_check"}))
     return;
   if (!node["kind"]) {
     r.problem(node, key + ".kind", "is required: azure or openai");
@@ -247,7 +131,16 @@ void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
     backend.url = r.text(node["url"], key + ".url");
     parse_backend_url(r, node["url"], key + ".url", backend);
   }
-  if (node["api_key"]) backend.api_key = r.text(node["api_key"], key + ".api_key");
+  if (node["api_key"] && node["credential"])
+    r.problem(node["credential"], key + ".credential",
+              "give either api_key or credential, not both (api_key is short for a credential "
+              "of type api_key)");
+  if (node["api_key"]) {
+    backend.credential.type = CredentialConfig::Type::api_key;
+    backend.credential.secret = r.text(node["api_key"], key + ".api_key");
+  }
+  if (node["credential"])
+    config_detail::parse_credential(r, node["credential"], key + ".credential", backend.credential);
   if (node["api_version"]) backend.api_version = r.text(node["api_version"], key + ".api_version");
   if (node["stream_usage"]) {
     auto value = r.text(node["stream_usage"], key + ".stream_usage");
@@ -478,6 +371,25 @@ void parse_audit(Reader& r, const YAML::Node& node, Config& config) {
 
 }  // namespace
 
+namespace config_detail {
+
+std::vector<std::string> string_list(Reader& r, const YAML::Node& node, const std::string& key) {
+  std::vector<std::string> out;
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      out.push_back(r.text(node[i], fmt::format("{}[{}]", key, i)));
+  } else {
+    out.push_back(r.text(node, key));
+  }
+  return out;
+}
+
+}  // namespace config_detail
+
+bool AuthConfig::allows(std::string_view mode) const {
+  return std::find(modes.begin(), modes.end(), mode) != modes.end();
+}
+
 const BackendConfig* Config::backend(const std::string& name) const {
   for (const auto& b : backends)
     if (b.name == name) return &b;
@@ -514,7 +426,7 @@ Config parse_config(const std::string& text, const std::string& source) {
   if (root["listen"]) parse_listen(r, root["listen"], config);
   if (root["server"]) parse_server(r, root["server"], config);
   if (root["log"]) parse_log(r, root["log"], config);
-  if (root["auth"]) parse_auth(r, root["auth"], config);
+  if (root["auth"]) config_detail::parse_auth(r, root["auth"], config.auth);
 
   const auto& backends = root["backends"];
   if (!backends || !backends.IsMap() || backends.size() == 0) {
@@ -538,6 +450,10 @@ Config parse_config(const std::string& text, const std::string& source) {
   }
   if (root["routing"]) parse_routing(r, root["routing"], config.routing);
   if (root["audit"]) parse_audit(r, root["audit"], config);
+  for (const auto& [name, access] : config.auth.models)
+    if (!config.model(name))
+      r.problem(root["auth"]["models"], "auth.models." + name,
+                "'" + name + "' names no model defined under models");
 
   if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
   return config;

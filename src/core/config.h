@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tollgate {
@@ -25,6 +27,29 @@ struct HealthCheckConfig {
   std::chrono::milliseconds timeout{2'000};
 };
 
+// How the gateway proves itself to a backend (identity/upstream_credentials.h). Secrets are
+// never logged.
+struct CredentialConfig {
+  enum class Type {
+    none,                      // send nothing
+    api_key,                   // `api-key` to Azure, `Authorization: Bearer` to OpenAI kinds
+    bearer,                    // a static bearer token
+    entra_client_credentials,  // an Entra ID app's client id + secret, exchanged for tokens
+    managed_identity,          // the Azure host's identity (IMDS, or App Service's endpoint)
+    passthrough,               // the caller's own Entra ID token, forwarded as is
+  } type = Type::none;
+  std::string secret;  // api_key: the key; bearer: the token; client credentials: the secret
+  std::string tenant;
+  std::string client_id;  // client credentials; managed identity: a user-assigned identity
+  std::string scope = "https://cognitiveservices.azure.com/.default";
+  // The token endpoint. Client credentials: Entra's v2 token URL for the tenant by default.
+  // Managed identity: IDENTITY_ENDPOINT when the host sets it (App Service, Container Apps,
+  // which also set IDENTITY_HEADER), else the instance metadata service.
+  std::string token_url;
+  std::string identity_header;  // managed identity, App Service style: X-IDENTITY-HEADER
+  std::string ca_file;          // PEM CAs trusted for the token endpoint instead of the system's
+};
+
 struct BackendConfig {
   std::string name;
   BackendKind kind = BackendKind::openai;
@@ -33,10 +58,10 @@ struct BackendConfig {
   bool tls = false;
   std::string host;
   std::string port;
-  std::string base_path;    // without a trailing slash: "" or "/v1"
-  std::string api_key;      // secret: never logged
-  std::string api_version;  // Azure: pinned api-version; empty keeps the client's
-  std::string ca_file;      // PEM CAs trusted for this backend instead of the system store
+  std::string base_path;        // without a trailing slash: "" or "/v1"
+  CredentialConfig credential;  // `api_key: K` is short for { type: api_key, key: K }
+  std::string api_version;      // Azure: pinned api-version; empty keeps the client's
+  std::string ca_file;          // PEM CAs trusted for this backend instead of the system store
   // Whether streamed calls may ask this backend for a final usage chunk
   // (stream_options.include_usage): auto decides by backend kind and api-version.
   enum class StreamUsage { auto_detect, always, never } stream_usage = StreamUsage::auto_detect;
@@ -106,6 +131,56 @@ struct RoutingConfig {
   BreakerConfig breaker;
 };
 
+// Inbound identity: who may call (identity/authenticator.h, docs/identity.md).
+struct JwtIssuerConfig {
+  // The `iss` value to trust. "{tenantid}" in it stands for the token's own `tid` (Entra
+  // multi-tenant issuers); `auth.jwt.tenants` then says which tenants are allowed.
+  std::string issuer;
+  std::string discovery_url;  // OpenID configuration, which names the JWKS URL; or
+  std::string jwks_url;       // the JWKS URL itself
+  std::string ca_file;        // PEM CAs trusted for these URLs instead of the system's
+};
+
+struct JwtConfig {
+  std::vector<JwtIssuerConfig> issuers;
+  std::vector<std::string> audiences;  // `aud` must name one of them
+  std::vector<std::string> tenants;    // when set, `tid` must be one of them
+  std::vector<std::string> algorithms{"RS256"};
+  std::chrono::seconds clock_skew{60};
+  std::chrono::seconds keys_refresh{24 * 3600};
+  // An unknown `kid` refetches the keys, at most this often (key rotation without a restart,
+  // without letting forged kids hammer the identity provider).
+  std::chrono::seconds unknown_kid_refetch{300};
+  std::chrono::milliseconds fetch_timeout{10'000};
+  // Each listed claim must hold at least one of the listed values (`scp` is split on spaces).
+  std::map<std::string, std::vector<std::string>> required_claims;
+};
+
+struct ApiKeyConfig {
+  std::string name;    // names the key in logs and events; not secret
+  std::string sha256;  // lowercase hex SHA-256 of the key; the key itself is never stored
+  std::string app_id;  // the application it bills to
+  std::vector<std::string> roles;
+  std::optional<std::chrono::system_clock::time_point> expires;
+};
+
+// Who may do something: callers whose application is listed, or who hold a listed role.
+struct AccessList {
+  std::vector<std::string> apps;
+  std::vector<std::string> roles;
+};
+
+struct AuthConfig {
+  std::vector<std::string> modes{"none"};  // none, jwt, api_key; several may be listed
+  JwtConfig jwt;
+  std::vector<ApiKeyConfig> api_keys;
+  std::map<std::string, AccessList> models;         // per model; models not listed are open to all
+  AccessList admin;                                 // who may call /admin/*
+  std::map<std::string, std::string> applications;  // app id -> friendly name
+
+  bool allows(std::string_view mode) const;
+};
+
 struct Config {
   std::string source;  // the file it came from
   std::string listen_host = "127.0.0.1";
@@ -116,7 +191,7 @@ struct Config {
   std::chrono::milliseconds drain_timeout{30'000};
   std::string log_level = "info";
   bool access_log = true;
-  std::vector<std::string> auth_modes{"none"};
+  AuthConfig auth;
   std::vector<BackendConfig> backends;  // in file order
   std::vector<ModelConfig> models;      // in file order
   RoutingConfig routing;

@@ -77,6 +77,15 @@ std::optional<ApiError> Attempts::begin() {
       pool_.model(), seconds));
 }
 
+bool Attempts::pick_next(bool last, Clock::time_point deadline, Clock::time_point now) {
+  if (last || now >= deadline) return false;
+  auto picked = pool_.pick(tried_, now);
+  auto* next = std::get_if<balance::Pool::Pick>(&picked);
+  if (!next) return false;
+  next_ = std::move(*next);
+  return true;
+}
+
 net::awaitable<FailoverResult> Attempts::run(const PrepareUpstream& prepare) {
   const auto& routing = failover_.balancer().routing();
   const auto& policy = failover_.balancer().retry_policy();
@@ -90,7 +99,19 @@ net::awaitable<FailoverResult> Attempts::run(const PrepareUpstream& prepare) {
     name_backend(target);
     const bool last = record_.attempts.size() + 1 >= routing.max_attempts ||
                       std::find(tried_.begin(), tried_.end(), false) == tried_.end();
-    auto upstream = prepare(backend, target.deployment(), last);
+    auto credential =
+        co_await failover_.credentials().for_call(backend, exchange_.request().base());
+    if (auto* refused = std::get_if<ApiError>(&credential)) {
+      // The backend was not called, so its breaker learns nothing; another backend may not
+      // need what this one lacks.
+      record_.attempts.push_back({backend.name, target.deployment(), 0, 0, refused->message});
+      spdlog::warn("request_id={} backend={} attempt={} skipped: {}", record_.message_id,
+                   backend.name, record_.attempts.size(), refused->message);
+      if (pick_next(last, deadline, Clock::now())) continue;
+      co_return Refusal{*refused, Outcome::gateway_error};
+    }
+    auto upstream = prepare(backend, target.deployment(),
+                            std::get<identity::UpstreamCredential>(credential), last);
     auto call = std::make_unique<UpstreamCall>(failover_.connections(backend));
     record_.attempts.push_back({backend.name, target.deployment(), 0, 0, {}});
 
@@ -133,15 +154,11 @@ net::awaitable<FailoverResult> Attempts::run(const PrepareUpstream& prepare) {
                    attempt.status);
     }
 
-    if (!last && !past_deadline) {
-      auto picked = pool_.pick(tried_, now);
-      if (auto* next = std::get_if<balance::Pool::Pick>(&picked)) {
-        // The failed answer is dropped unread: closing its connection is cheaper than reading
-        // a body the client will never see.
-        call->abandon();
-        next_ = std::move(*next);
-        continue;
-      }
+    if (pick_next(last, deadline, now)) {
+      // The failed answer is dropped unread: closing its connection is cheaper than reading
+      // a body the client will never see.
+      call->abandon();
+      continue;
     }
     // No attempt left: the client gets the last answer when there was one.
     if (!ec) co_return Answer{std::move(call), std::move(pick.lease), upstream.hide_usage};

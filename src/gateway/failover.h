@@ -5,13 +5,17 @@
 // per-call deadline (routing.timeout_ms) passed, or no backend is left. Once a response header
 // is relayed the call is committed: a later failure goes to the client (stream-back's job).
 // Every attempt is recorded in the call's audit record; each one's verdict feeds the backend's
-// breaker and cool-downs, shared by all loops (src/balance/).
+// breaker and cool-downs, shared by all loops (src/balance/). Each attempt carries the
+// credential of its backend (identity/upstream_credentials.h); a backend whose credential
+// cannot be had (its token endpoint is down) is skipped like a failed attempt, without blaming
+// the backend's breaker.
 //
 // Threading: a Failover belongs to one event loop and owns that loop's upstream connection
 // pools; an Attempts object lives for one call on that loop.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +33,7 @@
 #include "http/exchange.h"
 #include "http/tls_contexts.h"
 #include "http/upstream_connection.h"
+#include "identity/upstream_credentials.h"
 
 namespace tollgate::gateway {
 
@@ -37,10 +42,11 @@ struct UpstreamRequest {
   bhttp::request<bhttp::string_body> message;
   bool hide_usage = false;  // the gateway asked for a usage chunk the client did not
 };
-// Builds it; `last` is true when no later attempt can need the client's body again, so it may
-// be moved instead of copied.
-using PrepareUpstream = std::function<UpstreamRequest(const BackendConfig& backend,
-                                                      std::string_view deployment, bool last)>;
+// Builds it, with the backend's `credential`; `last` is true when no later attempt can need the
+// client's body again, so it may be moved instead of copied.
+using PrepareUpstream =
+    std::function<UpstreamRequest(const BackendConfig& backend, std::string_view deployment,
+                                  const identity::UpstreamCredential& credential, bool last)>;
 
 // The answer to relay: its response header has arrived.
 struct Answer {
@@ -59,11 +65,13 @@ using FailoverResult = std::variant<Answer, Refusal, ClientLeft>;
 
 class Failover {
  public:
-  // `tls` and `balancer` must outlive the Failover.
-  Failover(net::any_io_executor executor, http::TlsContexts& tls, balance::Balancer& balancer)
-      : executor_(std::move(executor)), tls_(tls), balancer_(balancer) {}
+  // `tls`, `balancer` and `credentials` must outlive the Failover.
+  Failover(net::any_io_executor executor, http::TlsContexts& tls, balance::Balancer& balancer,
+           identity::UpstreamCredentials& credentials)
+      : executor_(std::move(executor)), tls_(tls), balancer_(balancer), credentials_(credentials) {}
 
   balance::Balancer& balancer() { return balancer_; }
+  identity::UpstreamCredentials& credentials() { return credentials_; }
   // This loop's connection pool to `backend`.
   http::UpstreamPool& connections(const BackendConfig& backend);
 
@@ -71,12 +79,15 @@ class Failover {
   net::any_io_executor executor_;
   http::TlsContexts& tls_;
   balance::Balancer& balancer_;
+  identity::UpstreamCredentials& credentials_;
   std::map<std::string, std::unique_ptr<http::UpstreamPool>, std::less<>> pools_;
 };
 
 // One call's attempts.
 class Attempts {
  public:
+  using Clock = std::chrono::steady_clock;
+
   // All four must outlive the Attempts.
   Attempts(Failover& failover, balance::Pool& pool, audit::CallRecord& record,
            http::Exchange& exchange);
@@ -92,6 +103,8 @@ class Attempts {
 
  private:
   void name_backend(const balance::Target& target);
+  // Picks the backend for another attempt when the call may still make one; false if none.
+  bool pick_next(bool last, Clock::time_point deadline, Clock::time_point now);
 
   Failover& failover_;
   balance::Pool& pool_;

@@ -14,6 +14,7 @@
 #include "core/ids.h"
 #include "core/json.h"
 #include "gateway/account.h"
+#include "gateway/authenticate.h"
 #include "gateway/failover.h"
 #include "gateway/stream_back.h"
 #include "http/hop_by_hop.h"
@@ -28,6 +29,7 @@ namespace json = boost::json;
 // What the pipeline learns about one call as it moves through the stages.
 struct Pipeline::Call {
   audit::CallRecord record;
+  AuthVerdict verdict;
   bool request_recorded = false;
   Outcome outcome = Outcome::ok;
 };
@@ -48,6 +50,7 @@ bool is_multipart(const http::Request& request) {
 bhttp::request<bhttp::string_body> upstream_request(const http::Request& inbound, std::string body,
                                                     std::string target,
                                                     const BackendConfig& backend,
+                                                    const identity::UpstreamCredential& credential,
                                                     const std::string& client_ip) {
   bhttp::request<bhttp::string_body> out{inbound.method(), target, 11};
   for (const auto& field : inbound) out.insert(field.name_string(), field.value());
@@ -56,7 +59,7 @@ bhttp::request<bhttp::string_body> upstream_request(const http::Request& inbound
   out.erase(bhttp::field::content_length);
   // The gateway reads every answer (usage, audit), so it asks for it uncompressed.
   out.erase(bhttp::field::accept_encoding);
-  identity::apply_upstream_credentials(backend, out.base());
+  identity::apply_upstream_credential(credential, out.base());
   out.set(bhttp::field::host, api::upstream_host(backend));
   std::string forwarded{inbound["x-forwarded-for"]};
   out.set("x-forwarded-for", forwarded.empty() ? client_ip : forwarded + ", " + client_ip);
@@ -103,12 +106,14 @@ std::string upstream_api_version(const api::ApiCall& call, const BackendConfig& 
 }  // namespace
 
 Pipeline::Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
-                   audit::AuditLog* audit, balance::Balancer& balancer)
+                   identity::IdentityService& identity, audit::AuditLog* audit,
+                   balance::Balancer& balancer)
     : config_(config),
       router_(config),
-      admin_(loop.get_executor(), config, balancer),
+      admin_(loop.get_executor(), config, identity, balancer),
+      identity_(identity),
       audit_(audit),
-      failover_(loop.get_executor(), tls, balancer) {}
+      failover_(loop.get_executor(), tls, balancer, identity.credentials()) {}
 
 net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   Call call;
@@ -120,8 +125,13 @@ net::awaitable<void> Pipeline::serve(http::Exchange& exchange) {
   auto& request = exchange.request();
   record.method = request.method_string();
   record.path = request.target().substr(0, request.target().find('?'));
+  // Probes answer anyone; every other request first says who is calling, before its body is
+  // read further.
+  if (!Admin::is_probe(record.path))
+    call.verdict =
+        co_await identity_.authenticator().authenticate(request.base(), verified_tokens_);
   // GCC 12 miscompiles `if (co_await ...)` in some coroutines; results are named first.
-  bool answered = co_await admin_.serve(exchange);
+  bool answered = co_await admin_.serve(exchange, call.verdict);
   // Stages report expected failures as values; an exception is a bug, and it must cost this
   // one call, answered, not the connection or the server.
   std::string failure;
@@ -179,11 +189,17 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   auto gateway_error = Outcome::gateway_error;
 
   auto parsed = api::parse_api_call(request.method_string(), request.target());
+  if (auto* known = std::get_if<api::ApiCall>(&parsed)) {
+    record.operation = dotted(known->operation);
+    record.api_version = known->api_version;
+  }
+  // A caller who proves nothing is refused before the body is read or recorded.
+  if (auto* failure = std::get_if<identity::AuthFailure>(&call.verdict))
+    co_return co_await refuse(exchange, call, refusal(*failure, exchange), gateway_error);
+  record.identity = std::get<identity::Identity>(call.verdict);
   if (auto* error = std::get_if<ApiError>(&parsed))
     co_return co_await refuse(exchange, call, *error, gateway_error);
   auto& api_call = std::get<api::ApiCall>(parsed);
-  record.operation = dotted(api_call.operation);
-  record.api_version = api_call.api_version;
 
   std::optional<api::ModelField> model_field;
   bool stream = false;
@@ -220,6 +236,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
     co_return co_await refuse(exchange, call, *error, gateway_error);
   const auto& route = std::get<RouteChoice>(routed);
   record.model = route.model ? route.model->name : "";
+  if (route.model)
+    if (auto denied = identity_.access().may_use(record.identity, route.model->name))
+      co_return co_await refuse(exchange, call, refusal(*denied, exchange), gateway_error);
   auto& balancer = failover_.balancer();
   Attempts attempts(failover_,
                     route.model ? balancer.pool(*route.model) : balancer.model_less_pool(), record,
@@ -237,9 +256,10 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   }
 
   // Each attempt's request, rewritten for the backend and deployment that take it: path,
-  // api-version, the body's model, credentials, and, for exact usage on streams, a usage chunk
-  // the client did not ask for (hidden from it again by the account stage).
-  auto prepare = [&](const BackendConfig& backend, std::string_view deployment, bool last) {
+  // api-version, the body's model, the backend's credential, and, for exact usage on streams, a
+  // usage chunk the client did not ask for (hidden from it again by the account stage).
+  auto prepare = [&](const BackendConfig& backend, std::string_view deployment,
+                     const identity::UpstreamCredential& credential, bool last) {
     UpstreamRequest out;
     std::string body = last ? std::move(request.body()) : request.body();
     if (model_field && !deployment.empty() && model_field->value != deployment &&
@@ -256,7 +276,7 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
     }
     out.message = upstream_request(request, std::move(body),
                                    api::upstream_target(api_call, backend, deployment), backend,
-                                   record.client_ip);
+                                   credential, record.client_ip);
     return out;
   };
   auto result = co_await attempts.run(prepare);

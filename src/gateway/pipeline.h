@@ -1,6 +1,6 @@
-// The gateway's request path, stage by stage: route, (authenticate, admit: later issues),
-// failover (forward, retried on other backends), stream back, and the access log line. One
-// Pipeline serves one event loop.
+// The gateway's request path, stage by stage: authenticate, route, authorize, (admit: a later
+// issue), failover (forward, retried on other backends), stream back, and the access log line.
+// One Pipeline serves one event loop.
 //
 // Threading: created and used on one event loop; holds that loop's upstream connection pools.
 #pragma once
@@ -16,15 +16,17 @@
 #include "gateway/route.h"
 #include "http/server.h"
 #include "http/tls_contexts.h"
+#include "identity/identity_service.h"
 
 namespace tollgate::gateway {
 
 class Pipeline : public http::Handler {
  public:
-  // `config`, `tls`, `audit` (null when auditing is off) and `balancer` must outlive the
-  // Pipeline.
+  // `config`, `tls`, `identity`, `audit` (null when auditing is off) and `balancer` must
+  // outlive the Pipeline.
   Pipeline(net::io_context& loop, const Config& config, http::TlsContexts& tls,
-           audit::AuditLog* audit, balance::Balancer& balancer);
+           identity::IdentityService& identity, audit::AuditLog* audit,
+           balance::Balancer& balancer);
 
   net::awaitable<void> serve(http::Exchange& exchange) override;
 
@@ -41,6 +43,8 @@ class Pipeline : public http::Handler {
   const Config& config_;
   Router router_;
   Admin admin_;
+  identity::IdentityService& identity_;
+  identity::VerifiedTokens verified_tokens_;  // this loop's
   audit::AuditLog* audit_;
   Failover failover_;
 };

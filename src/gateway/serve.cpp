@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "http/signals.h"
 #include "http/tls_contexts.h"
+#include "identity/identity_service.h"
 
 namespace tollgate::gateway {
 
@@ -38,10 +39,11 @@ int serve(const Config& config) {
     spdlog::error("listen address {} is not an IP address", config.listen_host);
     return 2;
   }
-  if (!address.is_loopback() && config.auth_modes == std::vector<std::string>{"none"})
+  if (!address.is_loopback() && config.auth.allows("none"))
     spdlog::warn(
-        "SECURITY: auth.mode is none and the gateway listens on {}, beyond loopback: anyone who "
-        "can reach it can spend your LLM quota. Enable authentication before exposing it.",
+        "SECURITY: auth.mode includes none and the gateway listens on {}, beyond loopback: "
+        "anyone who can reach it can spend your LLM quota. Enable authentication before "
+        "exposing it.",
         config.listen_host);
 
   std::unique_ptr<http::TlsContexts> tls;
@@ -63,10 +65,12 @@ int serve(const Config& config) {
     spdlog::warn("audit is off: no audit.sinks are configured, so calls are not recorded");
   }
 
+  identity::IdentityService identity(config);
+  identity.start();
   // Backend health is shared by every loop: a 429 or a tripped breaker seen by one holds for
   // all of them.
   balance::Balancer balancer(config);
-  balance::HealthChecker health_checker(config, balancer, *tls);
+  balance::HealthChecker health_checker(config, balancer, *tls, identity.credentials());
 
   http::ServerOptions options;
   options.listen = {address, config.listen_port};
@@ -74,7 +78,7 @@ int serve(const Config& config) {
   options.body_limit = config.max_body_bytes;
   options.header_limit = config.max_header_bytes;
   http::Server server(options, [&](net::io_context& loop) {
-    return std::make_unique<Pipeline>(loop, config, *tls, audit.get(), balancer);
+    return std::make_unique<Pipeline>(loop, config, *tls, identity, audit.get(), balancer);
   });
   try {
     server.bind();

@@ -15,6 +15,10 @@
 
 namespace tollgate::http {
 
+// A client context that verifies peers against `ca_file`'s CAs, or the system store when it
+// is empty. Throws boost::system::system_error when the file cannot be loaded.
+std::unique_ptr<boost::asio::ssl::context> make_client_context(const std::string& ca_file);
+
 class TlsContexts {
  public:
   // Throws boost::system::system_error when a ca_file cannot be loaded.

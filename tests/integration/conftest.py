@@ -283,7 +283,7 @@ CONFIGURED_MODELS = {
 
 
 class Gateway(Process):
-    def __init__(self, config_text: str, name: str = "gateway"):
+    def __init__(self, config_text: str, name: str = "gateway", env: dict | None = None):
         fd, path = tempfile.mkstemp(prefix="tollgate-config-", suffix=".yaml")
         with os.fdopen(fd, "w") as f:
             f.write(config_text)
@@ -291,7 +291,7 @@ class Gateway(Process):
         super().__init__(
             name,
             [tollgate_bin(), "serve", "--config", path],
-            env={"TOLLGATE_TEST_OPENAI_KEY": OPENAI_BACKEND_KEY},
+            env={"TOLLGATE_TEST_OPENAI_KEY": OPENAI_BACKEND_KEY, **(env or {})},
         )
         self.http = httpx.Client(base_url=self.url, timeout=30)
 

@@ -34,7 +34,8 @@ TEST(Config, ParsesTheDesignBriefShape) {
   ASSERT_EQ(config.backends.size(), 2u);
   const auto* eastus = config.backend("eastus");
   ASSERT_TRUE(eastus);
-  EXPECT_EQ(eastus->api_key, "secret");
+  EXPECT_EQ(eastus->credential.type, CredentialConfig::Type::api_key);
+  EXPECT_EQ(eastus->credential.secret, "secret");
   EXPECT_TRUE(eastus->tls);
   EXPECT_EQ(eastus->port, "443");
   EXPECT_EQ(config.backend("local")->base_path, "/v1");
@@ -83,13 +84,13 @@ TEST(Config, SyntaxErrorHasALine) {
   EXPECT_EQ(problems[0].rfind("t.yaml:", 0), 0u);
 }
 
-TEST(Config, RefusesAuthModesNotBuiltYet) {
+TEST(Config, JwtModeNeedsItsSettings) {
   auto problems = problems_of(R"(auth: { mode: jwt }
 backends: { a: { kind: openai, url: "http://127.0.0.1:1" } }
 models: { m: [ { backend: a } ] }
 )");
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_NE(problems[0].find("auth.mode"), std::string::npos);
+  EXPECT_NE(problems[0].find("auth.jwt: is required"), std::string::npos);
 }
 
 }  // namespace
