@@ -31,6 +31,7 @@ def provider(tmp_path_factory):
 def jwt_gateway(sim, dead_port, provider):
     auth = jwt_auth(provider, tail="""  models:
     gpt-4o-mini: { apps: [app-2], roles: [Tollgate.Premium] }
+  admin: { roles: [Tollgate.Admin] }
 """)
     g = Gateway(with_identity(gateway_config(sim, dead_port=dead_port), auth=auth),
                 name="gateway-jwt")
@@ -175,6 +176,21 @@ def test_model_list_needs_a_token_and_shows_allowed_models(jwt_gateway, provider
     # Probes stay open to load balancers.
     assert jwt_gateway.http.get("/healthz").status_code == 200
     assert jwt_gateway.http.get("/readyz").status_code == 200
+
+
+def test_admin_endpoints_need_an_operator(jwt_gateway, provider):
+    get = lambda token=None: jwt_gateway.http.get(
+        "/admin/backends", headers={"authorization": f"Bearer {token}"} if token else {})
+    assert_challenge(get())
+    err = assert_openai_error(get(provider.token()), 403)
+    assert "not an administrator" in err["message"]
+    r = get(provider.token(roles=["Tollgate.Admin"]))
+    assert r.status_code == 200, r.text
+    assert "sim-azure" in r.text
+    # The gateway's own namespace is never passed to a backend, even for operators.
+    assert_openai_error(jwt_gateway.http.get(
+        "/admin/nothing-here",
+        headers={"authorization": f"Bearer {provider.token(roles=['Tollgate.Admin'])}"}), 404)
 
 
 def test_gateway_logs_never_hold_tokens(jwt_gateway, provider):

@@ -161,3 +161,29 @@ def test_passthrough_needs_a_token(sim, dead_port, test_id):
         assert "caller's own Entra ID token" in err["message"]
     finally:
         g.close()
+
+
+def test_a_backend_without_its_credential_is_skipped_by_failover(sim, dead_port, provider,
+                                                                  test_id):
+    """The primary's token endpoint refuses the gateway: the call goes to the secondary, and the
+    audit's attempts say why the primary was skipped; the primary's breaker is not blamed."""
+    refused = (f'{{ type: entra_client_credentials, tenant: "{TENANT}", client_id: {CLIENT_ID},'
+               f' client_secret: wrong, token_url: "{provider.token_url}",'
+               f' ca_file: "{provider.ca_file}" }}')
+    backends = (backend(sim, "no-token", refused) +
+                backend(sim, "static", "{ type: bearer, token: second-tok }"))
+    models = ("  pooled:\n"
+              "    - { backend: no-token, deployment: d, priority: 1 }\n"
+              "    - { backend: static, deployment: d, priority: 2 }\n")
+    g = gateway_with(sim, dead_port, backends, models)
+    try:
+        for i in range(3):
+            r = chat(g, "pooled", f"{test_id}-{i}")
+            assert r.status_code == 200, r.text
+            assert r.headers["x-tollgate-backend"] == "static"
+            assert upstream_auth(sim, f"{test_id}-{i}") == {"authorization": "Bearer second-tok"}
+        state = g.http.get("/admin/backends").json()
+        text = str(state)
+        assert "no-token" in text and "wrong" not in text
+    finally:
+        g.close()
