@@ -7,10 +7,13 @@
 #include <boost/regex.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "core/clock.h"
 
 namespace tollgate {
 
@@ -55,6 +58,19 @@ class Reader {
     if (value == "true") return true;
     if (value != "false") problem(node, key, "must be true or false");
     return false;
+  }
+
+  // A non-negative decimal number, such as a price.
+  double decimal(const YAML::Node& node, const std::string& key) {
+    auto value = text(node, key);
+    double result = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
+    if (ec != std::errc{} || end != value.data() + value.size() || !std::isfinite(result) ||
+        result < 0) {
+      problem(node, key, "must be a number, 0 or more");
+      return 0;
+    }
+    return result;
   }
 
   std::chrono::milliseconds millis(const YAML::Node& node, const std::string& key) {
@@ -289,6 +305,74 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
                    [](const auto& a, const auto& b) { return a.priority < b.priority; });
 }
 
+void parse_price(Reader& r, const YAML::Node& node, const std::string& key, Price& price) {
+  if (!r.expect_map(node, key, {"input", "cached_input", "output", "currency", "effective_from"}))
+    return;
+  for (const char* required : {"input", "output", "currency"})
+    if (!node[required]) r.problem(node, key + "." + required, "is required");
+  if (node["input"]) price.input = r.decimal(node["input"], key + ".input");
+  // Without a cache discount, cached prompt tokens cost what the others do.
+  price.cached_input =
+      node["cached_input"] ? r.decimal(node["cached_input"], key + ".cached_input") : price.input;
+  if (node["output"]) price.output = r.decimal(node["output"], key + ".output");
+  if (node["currency"]) {
+    price.currency = r.text(node["currency"], key + ".currency");
+    if (price.currency.size() != 3 || !std::all_of(price.currency.begin(), price.currency.end(),
+                                                   [](char c) { return c >= 'A' && c <= 'Z'; }))
+      r.problem(node["currency"], key + ".currency",
+                "must be an ISO 4217 code in capitals, such as USD or EUR");
+  }
+  if (node["effective_from"]) {
+    auto text = r.text(node["effective_from"], key + ".effective_from");
+    if (auto time = parse_time(text))
+      price.effective_from = *time;
+    else
+      r.problem(node["effective_from"], key + ".effective_from",
+                "must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T00:00:00Z)");
+  }
+}
+
+// Prices per configured model name. A name that is not under `models:` is an error: a typo
+// would otherwise leave the model's calls silently unpriced.
+void parse_prices(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.problem(node, "prices", "must map model names to lists of prices");
+    return;
+  }
+  for (const auto& item : node) {
+    auto name = item.first.as<std::string>();
+    const std::string key = "prices." + name;
+    auto model = std::find_if(config.models.begin(), config.models.end(),
+                              [&](const ModelConfig& m) { return m.name == name; });
+    if (model == config.models.end()) {
+      r.problem(item.first, key, "'" + name + "' names no model defined under models");
+      continue;
+    }
+    const auto& list = item.second;
+    if (!list.IsSequence() || list.size() == 0) {
+      r.problem(list, key,
+                "must be a list of { input, cached_input, output, currency, effective_from }");
+      continue;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string entry_key = fmt::format("{}[{}]", key, i);
+      Price price;
+      parse_price(r, list[i], entry_key, price);
+      auto same_time = [&](const Price& other) {
+        return other.effective_from == price.effective_from;
+      };
+      if (std::any_of(model->prices.begin(), model->prices.end(), same_time))
+        r.problem(list[i], entry_key,
+                  list[i]["effective_from"]
+                      ? "another price of this model takes effect at the same time"
+                      : "another price of this model has no effective_from either");
+      model->prices.push_back(std::move(price));
+    }
+    std::sort(model->prices.begin(), model->prices.end(),
+              [](const Price& a, const Price& b) { return a.effective_from < b.effective_from; });
+  }
+}
+
 void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
   if (!node.IsMap() || !node["type"]) {
     r.problem(node, key, "must be a mapping with a type (jsonl, sqlite or stdout)");
@@ -432,7 +516,8 @@ Config parse_config(const std::string& text, const std::string& source) {
     r.problem(root, "(top)", "the configuration must be a mapping");
     throw ConfigError(std::move(r.problems()));
   }
-  r.expect_map(root, "", {"listen", "server", "log", "auth", "backends", "models", "audit"});
+  r.expect_map(root, "",
+               {"listen", "server", "log", "auth", "backends", "models", "prices", "audit"});
   if (root["listen"]) parse_listen(r, root["listen"], config);
   if (root["server"]) parse_server(r, root["server"], config);
   if (root["log"]) parse_log(r, root["log"], config);
@@ -458,6 +543,7 @@ Config parse_config(const std::string& text, const std::string& source) {
       parse_model(r, item.first.as<std::string>(), item.second, config, model);
     }
   }
+  if (root["prices"]) parse_prices(r, root["prices"], config);
   if (root["audit"]) parse_audit(r, root["audit"], config);
 
   if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));

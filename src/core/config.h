@@ -42,9 +42,21 @@ struct ModelTarget {
   int priority = 1;
 };
 
+// A model's price per million tokens, in effect from a time on (until the next entry's).
+struct Price {
+  double input = 0;
+  double cached_input = 0;  // prompt tokens served from the cache
+  double output = 0;        // completion tokens, reasoning tokens included
+  std::string currency;     // ISO 4217 code: USD, EUR, ...
+  // time_point::min() for the entry without effective_from: in effect since always.
+  std::chrono::system_clock::time_point effective_from =
+      std::chrono::system_clock::time_point::min();
+};
+
 struct ModelConfig {
   std::string name;
   std::vector<ModelTarget> targets;  // sorted by priority, stable in file order
+  std::vector<Price> prices;         // from `prices:`, sorted by effective_from; may be empty
 };
 
 struct SinkConfig {

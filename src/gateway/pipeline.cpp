@@ -299,7 +299,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
         bad_gateway("The backend '" + backend.name + "' could not be reached: " + ec.message()),
         Outcome::upstream_error);
   }
-  Account account(record, forward, audit_, hide_usage, request_json);
+  static const std::vector<Price> unpriced;  // model-less pass-through calls
+  Account account(record, forward, audit_, hide_usage, request_json,
+                  route.model ? route.model->prices : unpriced);
   call.outcome = co_await stream_back(exchange, forward, account);
 }
 
