@@ -1,4 +1,4 @@
-// The tollgate command: serve, check and sim (see README.md).
+// The tollgate command: serve, check, sim and report (see README.md).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "analytics/report_command.h"
 #include "core/config.h"
 #include "gateway/serve.h"
 #include "sim/simulator.h"
@@ -79,9 +80,28 @@ int main(int argc, char** argv) {
                       "Fault for every request, NAME=VALUE as the x-sim-NAME header "
                       "(e.g. status=429, retry-after=2); see docs/simulator.md");
 
+  tollgate::analytics::ReportCommandOptions report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Chargeback: calls, tokens, cost, errors and durations per group (docs/report.md)");
+  report_cmd->add_option("--sqlite", report.sqlite, "Read the SQLite audit store at PATH");
+  report_cmd->add_option("--postgres", report.postgres,
+                         "Read the PostgreSQL audit store at this libpq connection string");
+  report_cmd->add_option("--config", report.config,
+                         "Read the store of this configuration's sqlite or postgres sink");
+  report_cmd->add_option("--sink", report.sink, "With --config: the sink's name");
+  report_cmd->add_option("--by", report.by,
+                         "Group by these, comma-separated: app, user, end_user, model, "
+                         "deployment, backend, day, month");
+  report_cmd->add_option("--since", report.since,
+                         "Calls received at or after this date or RFC 3339 time (UTC)");
+  report_cmd->add_option("--until", report.until,
+                         "Calls received before this date or RFC 3339 time (UTC)");
+  report_cmd->add_option("--format", report.format, "table, csv or json")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_cmd) return serve(config_path);
+  if (*report_cmd) return tollgate::analytics::run_report_command(report);
   if (*check_cmd) return check(check_path);
   try {
     sim.listen = parse_endpoint(sim_listen);

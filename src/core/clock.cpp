@@ -45,7 +45,7 @@ std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view
     return std::nullopt;
   year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                       std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok()) return std::nullopt;
+  if (!date.ok() || year < 1970 || year > 2199) return std::nullopt;
   sys_time<microseconds> time = sys_days(date);
   if (at == text.size()) return time;
 

@@ -13,7 +13,8 @@ std::string rfc3339_micros(std::chrono::system_clock::time_point time);
 
 // Reads a date ("2026-11-01", meaning 00:00 UTC that day) or an RFC 3339 time
 // ("2026-11-01T09:30:00Z", "2026-11-01T10:30:00.5+01:00"; fractions to the microsecond).
-// nullopt when the text is neither, or names a day that does not exist.
+// nullopt when the text is neither, names a day that does not exist, or a year outside
+// 1970–2199 (system_clock counts nanoseconds in 64 bits, which end in 2262).
 std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text);
 
 // Milliseconds between two steady-clock points, with microsecond precision.

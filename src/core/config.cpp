@@ -328,7 +328,8 @@ void parse_price(Reader& r, const YAML::Node& node, const std::string& key, Pric
       price.effective_from = *time;
     else
       r.problem(node["effective_from"], key + ".effective_from",
-                "must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T00:00:00Z)");
+                "must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T00:00:00Z), "
+                "from 1970 to 2199");
   }
 }
 

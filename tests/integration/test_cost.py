@@ -23,7 +23,7 @@ prices:
   gpt-4o-mini:
     - { input: 0.15, cached_input: 0.075, output: 0.60, currency: USD, effective_from: 2021-01-01 }
     - { input: 1.00, output: 2.00, currency: USD, effective_from: 2020-01-01 }
-    - { input: 100, output: 100, currency: USD, effective_from: "2999-01-01T00:00:00Z" }
+    - { input: 100, output: 100, currency: USD, effective_from: "2199-01-01T00:00:00Z" }
   gpt-4o:
     - { input: 2.30, cached_input: 1.15, output: 9.20, currency: EUR }
   text-embedding-3-small:
