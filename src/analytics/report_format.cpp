@@ -74,6 +74,14 @@ std::string as_json(const ReportSpec& spec, const std::vector<ReportRow>& rows) 
   return json::serialize(out) + "\n";
 }
 
+// The dimensions' names, then the metrics'.
+std::vector<std::string> column_names(const ReportSpec& spec) {
+  std::vector<std::string> names;
+  for (auto dimension : spec.by) names.emplace_back(dimension_name(dimension));
+  for (auto name : metric_names) names.emplace_back(name);
+  return names;
+}
+
 // A CSV field (RFC 4180): quoted when it holds a separator, a quote or a line break.
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
@@ -94,10 +102,7 @@ std::string csv_value(const json::value& value) {
 }
 
 std::string as_csv(const ReportSpec& spec, const std::vector<ReportRow>& rows) {
-  std::vector<std::string> header;
-  for (auto dimension : spec.by) header.emplace_back(dimension_name(dimension));
-  for (auto name : metric_names) header.emplace_back(name);
-  std::string out = fmt::format("{}\r\n", fmt::join(header, ","));
+  std::string out = fmt::format("{}\r\n", fmt::join(column_names(spec), ","));
   for (const auto& row : rows) {
     std::vector<std::string> fields;
     for (const auto& key : row.keys) fields.push_back(key ? csv_field(*key) : "");
@@ -118,9 +123,7 @@ std::string table_value(std::string_view column, const json::value& value) {
 }
 
 std::string as_table(const ReportSpec& spec, const std::vector<ReportRow>& rows) {
-  std::vector<std::string> header;
-  for (auto dimension : spec.by) header.emplace_back(dimension_name(dimension));
-  for (auto name : metric_names) header.emplace_back(name);
+  const auto header = column_names(spec);
   std::vector<std::vector<std::string>> cells{header};
   for (const auto& row : rows) {
     std::vector<std::string> line;
