@@ -2,13 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 
+#include "audit/sinks/eventhubs_sink.h"
+#include "audit/sinks/http_sink.h"
 #include "audit/sinks/jsonl_sink.h"
+#include "audit/sinks/sas_token.h"
 #include "audit/sinks/sink_settings.h"
 #include "audit/sinks/sqlite_sink.h"
 #include "audit/sinks/stdout_sink.h"
+#include "core/http_url.h"
 
 namespace tollgate::audit {
 
@@ -54,18 +61,120 @@ std::unique_ptr<Sink> make_sqlite_sink(const SinkConfig& config) {
   return opened(settings, [&] { return open_sqlite_sink(options); });
 }
 
+// The URL setting `key` of an HTTP sink.
+HttpUrl url_setting(const SinkSettings& settings, std::string_view key, std::string_view text) {
+  std::string problem;
+  auto url = parse_http_url(text, problem);
+  if (!url) settings.fail(key, problem);
+  return *url;
+}
+
+// The settings both HTTP sinks take: the server's CAs, the timeout and the retries.
+void read_delivery_settings(const SinkSettings& settings, http::SyncClient::Options& client,
+                            RetryPolicy& retry) {
+  client.ca_file = settings.text("ca_file");
+  if (!client.ca_file.empty() && !std::ifstream(client.ca_file))
+    settings.fail("ca_file", fmt::format("cannot read '{}'", client.ca_file));
+  client.timeout = std::chrono::milliseconds(settings.number(
+      "timeout_ms", static_cast<std::uint64_t>(client.timeout.count()), 1, 600'000));
+  retry.retries = static_cast<unsigned>(settings.number("retries", retry.retries, 0, 20));
+  retry.backoff = std::chrono::milliseconds(
+      settings.number("backoff_ms", static_cast<std::uint64_t>(retry.backoff.count()), 1, 60'000));
+  retry.max_backoff = std::max(retry.max_backoff, retry.backoff);
+}
+
+// A request header from the configuration: a valid field name, a value on one line, and none
+// of the fields the sink sets itself.
+Header header_setting(const SinkSettings& settings, const std::string& name,
+                      const std::string& value) {
+  const std::string key = "headers." + name;
+  auto token_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  };
+  if (name.empty() || !std::all_of(name.begin(), name.end(), token_char))
+    settings.fail(key, "is not a valid header name");
+  if (value.find_first_of("\r\n") != std::string::npos)
+    settings.fail(key, "must be a single line");  // the value may be a secret: not shown
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view own :
+       {"host", "content-type", "content-length", "transfer-encoding", "connection"})
+    if (lower == own) settings.fail(key, "is set by the sink itself");
+  return {name, value};
+}
+
+std::unique_ptr<Sink> make_http_sink(const SinkConfig& config) {
+  SinkSettings settings(config, {"url", "headers.*", "ca_file", "timeout_ms", "retries",
+                                 "backoff_ms", "max_batch_bytes"});
+  HttpSinkOptions options;
+  auto url = url_setting(settings, "url", settings.required("url"));
+  options.target = url.path.empty() ? "/" : url.path;
+  if (!url.query.empty()) options.target += "?" + url.query;
+  options.client.server = std::move(url);
+  read_delivery_settings(settings, options.client, options.retry);
+  for (const auto& [name, value] : settings.group("headers"))
+    options.headers.push_back(header_setting(settings, name, value));
+  options.max_batch_bytes =
+      settings.number("max_batch_bytes", options.max_batch_bytes, 1024, std::size_t{1} << 30);
+  return opened(settings, [&] { return audit::make_http_sink(std::move(options)); });
+}
+
+std::unique_ptr<Sink> make_eventhubs_sink(const SinkConfig& config) {
+  SinkSettings settings(config, {"connection_string", "hub", "endpoint", "ca_file", "timeout_ms",
+                                 "retries", "backoff_ms", "max_batch_bytes", "token_ttl_s"});
+  std::string problem;
+  auto connection = parse_connection_string(settings.required("connection_string"), problem);
+  if (!connection) settings.fail("connection_string", problem);
+  auto hub = settings.text("hub", connection->entity_path);
+  if (hub.empty()) settings.fail("hub", "is required when the connection string has no EntityPath");
+  if (!connection->entity_path.empty() && hub != connection->entity_path)
+    settings.fail("hub", "differs from the connection string's EntityPath");
+
+  EventHubsOptions options;
+  // The endpoint may stand in for the namespace (a private endpoint, a proxy, a test);
+  // tokens are still signed for the namespace's hub.
+  auto endpoint =
+      url_setting(settings, "endpoint", settings.text("endpoint", "https://" + connection->host));
+  options.target =
+      fmt::format("{}/{}/messages?timeout=60&api-version=2014-01", endpoint.path, url_encode(hub));
+  options.client.server = std::move(endpoint);
+  read_delivery_settings(settings, options.client, options.retry);
+  options.resource_uri = fmt::format("https://{}/{}", connection->host, hub);
+  options.key_name = connection->key_name;
+  options.key = connection->key;
+  options.token_ttl = std::chrono::seconds(settings.number(
+      "token_ttl_s", static_cast<std::uint64_t>(options.token_ttl.count()), 60, 366 * 86'400));
+  options.max_batch_bytes =
+      settings.number("max_batch_bytes", options.max_batch_bytes, 4096, 1024 * 1024);
+  // An event must fit a batch of its own, escaped (at most twice its size) into a Body.
+  const std::size_t largest_event =
+      (options.max_batch_bytes - eventhubs_batch_overhead - eventhubs_entry_overhead) / 2;
+  if (config.max_event_bytes > largest_event)
+    settings.fail("max_event_bytes",
+                  fmt::format("must be at most {} for batches of {} bytes (an event escaped into "
+                              "a batch may take twice its size); oversize: split keeps larger "
+                              "events whole, in parts",
+                              largest_event, options.max_batch_bytes));
+  return opened(settings, [&] { return audit::make_eventhubs_sink(std::move(options)); });
+}
+
 }  // namespace
 
 std::unique_ptr<Sink> make_sink(const SinkConfig& config) {
   if (config.type == "jsonl") return make_jsonl_sink(config);
   if (config.type == "sqlite") return make_sqlite_sink(config);
+  if (config.type == "http") return make_http_sink(config);
+  if (config.type == "eventhubs_http") return make_eventhubs_sink(config);
   if (config.type == "stdout") {
     SinkSettings settings(config, {});
     return std::make_unique<StdoutSink>();
   }
-  throw std::runtime_error(
-      fmt::format("audit sink '{}': unknown type '{}' (the types are jsonl, sqlite and stdout)",
-                  config.name, config.type));
+  throw std::runtime_error(fmt::format(
+      "audit sink '{}': unknown type '{}' (the types are jsonl, sqlite, stdout, http and "
+      "eventhubs_http)",
+      config.name, config.type));
 }
 
 }  // namespace tollgate::audit

@@ -22,7 +22,7 @@ class Sink {
   virtual std::string deliver(const std::vector<std::string_view>& events) = 0;
 };
 
-// Builds the sink `config` describes (jsonl, sqlite, stdout). Throws std::runtime_error with
+// Builds the sink `config` describes (jsonl, sqlite, stdout, http, eventhubs_http). Throws std::runtime_error with
 // a message naming the sink when its settings are wrong or its destination cannot be opened.
 std::unique_ptr<Sink> make_sink(const SinkConfig& config);
 

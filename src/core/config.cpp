@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <boost/regex.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +13,7 @@
 #include <sstream>
 
 #include "core/clock.h"
+#include "core/http_url.h"
 
 namespace tollgate {
 
@@ -200,24 +200,17 @@ void parse_auth(Reader& r, const YAML::Node& node, Config& config) {
 
 void parse_backend_url(Reader& r, const YAML::Node& node, const std::string& key,
                        BackendConfig& backend) {
-  auto parsed = boost::urls::parse_absolute_uri(backend.url);
-  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
-      parsed->host().empty()) {
-    r.problem(node, key, "must be an absolute http:// or https:// URL");
+  std::string problem;
+  auto url = parse_http_url(backend.url, problem);
+  if (url && !url->query.empty()) problem = "must not have a query or fragment";
+  if (!url || !url->query.empty()) {
+    r.problem(node, key, problem);
     return;
   }
-  if (parsed->has_query() || parsed->has_fragment()) {
-    r.problem(node, key, "must not have a query or fragment");
-    return;
-  }
-  backend.tls = parsed->scheme() == "https";
-  backend.host = parsed->encoded_host_address();
-  if (backend.host.size() > 2 && backend.host.front() == '[')
-    backend.host = backend.host.substr(1, backend.host.size() - 2);
-  backend.port = parsed->has_port() ? std::string(parsed->port()) : (backend.tls ? "443" : "80");
-  backend.base_path = parsed->encoded_path();
-  while (!backend.base_path.empty() && backend.base_path.back() == '/')
-    backend.base_path.pop_back();
+  backend.tls = url->tls;
+  backend.host = std::move(url->host);
+  backend.port = std::move(url->port);
+  backend.base_path = std::move(url->path);
 }
 
 void parse_backend(Reader& r, const std::string& name, const YAML::Node& node,
@@ -376,7 +369,8 @@ void parse_prices(Reader& r, const YAML::Node& node, Config& config) {
 
 void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
   if (!node.IsMap() || !node["type"]) {
-    r.problem(node, key, "must be a mapping with a type (jsonl, sqlite or stdout)");
+    r.problem(node, key,
+              "must be a mapping with a type (jsonl, sqlite, stdout, http or eventhubs_http)");
     return;
   }
   for (const auto& item : node) {
@@ -384,8 +378,10 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
     const std::string item_key = key + "." + name;
     if (name == "type") {
       sink.type = r.text(item.second, item_key);
-      if (sink.type != "jsonl" && sink.type != "sqlite" && sink.type != "stdout")
-        r.problem(item.second, item_key, "must be jsonl, sqlite or stdout");
+      static const std::set<std::string> types{"jsonl", "sqlite", "stdout", "http",
+                                               "eventhubs_http"};
+      if (!types.count(sink.type))
+        r.problem(item.second, item_key, "must be jsonl, sqlite, stdout, http or eventhubs_http");
     } else if (name == "name") {
       sink.name = r.text(item.second, item_key);
     } else if (name == "format") {
@@ -403,6 +399,12 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
         sink.oversize = SinkConfig::Oversize::split;
       else if (oversize != "truncate")
         r.problem(item.second, item_key, "must be truncate or split");
+    } else if (item.second.IsMap()) {
+      // A group of settings, such as an http sink's headers: kept as "headers.NAME".
+      for (const auto& member : item.second) {
+        const auto member_name = name + "." + member.first.as<std::string>();
+        sink.settings[member_name] = r.text(member.second, key + "." + member_name);
+      }
     } else {
       sink.settings[name] = r.text(item.second, item_key);
     }

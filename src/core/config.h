@@ -65,7 +65,8 @@ struct SinkConfig {
   enum class Format { typed, apim } format = Format::typed;
   std::size_t max_event_bytes = 1024 * 1024;  // larger events are truncated or split
   enum class Oversize { truncate, split } oversize = Oversize::truncate;
-  std::map<std::string, std::string> settings;  // the sink's own settings (path, ...)
+  // The sink's own settings (path, ...); a mapping's members as "NAME.MEMBER" (headers.X).
+  std::map<std::string, std::string> settings;
 };
 
 struct MaskRule {

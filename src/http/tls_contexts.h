@@ -15,6 +15,11 @@
 
 namespace tollgate::http {
 
+// A client context that verifies servers against the system CA store, or against the CAs in
+// `ca_file` alone when it is not empty. Throws boost::system::system_error when it cannot be
+// loaded. Host names are checked per connection (UpstreamPool).
+std::unique_ptr<boost::asio::ssl::context> verifying_client_context(const std::string& ca_file);
+
 class TlsContexts {
  public:
   // Throws boost::system::system_error when a ca_file cannot be loaded.

@@ -143,7 +143,8 @@ audit:
 )");
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_NE(problems[0].find("audit.mask[0].pattern"), std::string::npos);
-  EXPECT_NE(problems[1].find("must be jsonl, sqlite or stdout"), std::string::npos);
+  EXPECT_NE(problems[1].find("must be jsonl, sqlite, stdout, http or eventhubs_http"),
+            std::string::npos);
   EXPECT_NE(problems[2].find("names another sink"), std::string::npos);
 }
 

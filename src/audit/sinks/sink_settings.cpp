@@ -10,8 +10,17 @@ namespace tollgate::audit {
 
 SinkSettings::SinkSettings(const SinkConfig& config, std::initializer_list<std::string_view> known)
     : config_(config) {
+  auto is_known = [&](const std::string& key) {
+    for (std::string_view name : known) {
+      if (name == key) return true;
+      if (name.ends_with(".*") && key.size() > name.size() - 1 &&
+          key.compare(0, name.size() - 1, name.substr(0, name.size() - 1)) == 0)
+        return true;
+    }
+    return false;
+  };
   for (const auto& [key, value] : config.settings)
-    if (std::find(known.begin(), known.end(), key) == known.end())
+    if (!is_known(key))
       fail(key, known.size() == 0 ? std::string("is not a setting of this sink, which takes none")
                                   : fmt::format("is not a setting of this sink (it takes: {})",
                                                 fmt::join(known, ", ")));
@@ -26,6 +35,11 @@ std::string SinkSettings::required(std::string_view key) const {
   const auto* value = find(key);
   if (value == nullptr || value->empty()) fail(key, "is required");
   return *value;
+}
+
+std::string SinkSettings::text(std::string_view key, std::string_view fallback) const {
+  const auto* value = find(key);
+  return value == nullptr ? std::string(fallback) : *value;
 }
 
 std::uint64_t SinkSettings::number(std::string_view key, std::uint64_t fallback, std::uint64_t min,
@@ -47,6 +61,15 @@ std::string SinkSettings::choice(std::string_view key, std::string_view fallback
   if (std::find(choices.begin(), choices.end(), *value) == choices.end())
     fail(key, fmt::format("must be one of {}, not '{}'", fmt::join(choices, ", "), *value));
   return *value;
+}
+
+std::map<std::string, std::string> SinkSettings::group(std::string_view name) const {
+  const std::string prefix = std::string(name) + ".";
+  std::map<std::string, std::string> members;
+  for (auto it = config_.settings.lower_bound(prefix);
+       it != config_.settings.end() && it->first.starts_with(prefix); ++it)
+    members[it->first.substr(prefix.size())] = it->second;
+  return members;
 }
 
 std::string SinkSettings::sink() const {

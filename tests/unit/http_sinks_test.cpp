@@ -1,0 +1,146 @@
+// The pieces of the http and eventhubs_http sinks that need no server: SAS tokens (checked
+// against a token computed independently with Python's hmac and urllib), connection strings,
+// token renewal, request sizing, and the sinks' settings. The sinks' requests are tested
+// against loopback servers in tests/integration/test_http_sinks.py.
+#include <gtest/gtest.h>
+
+#include "audit/sink.h"
+#include "audit/sinks/http_delivery.h"
+#include "audit/sinks/sas_token.h"
+
+namespace tollgate::audit {
+namespace {
+
+TEST(SasToken, MatchesTheDocumentedSignature) {
+  // python3: sr = quote(uri, safe=''); sig = b64(hmac(key, sr + '\n' + se, sha256))
+  EXPECT_EQ(sas_token("https://contoso-ns.servicebus.windows.net/audit", "send-only",
+                      "c2VjcmV0LWtleS1mb3ItdGVzdHM+Pz8/", 1767225600),
+            "SharedAccessSignature "
+            "sr=https%3A%2F%2Fcontoso-ns.servicebus.windows.net%2Faudit"
+            "&sig=Ubxgx5t0kPFbX9hNJDZdny96fkjOsN84s%2F6JWuv769w%3D&se=1767225600&skn=send-only");
+}
+
+TEST(SasToken, UrlEncodingKeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(url_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(url_encode("a b+/=:?&%\n\xc3\xa9"), "a%20b%2B%2F%3D%3A%3F%26%25%0A%C3%A9");
+}
+
+TEST(SasToken, ConnectionStrings) {
+  std::string problem;
+  auto connection = parse_connection_string(
+      "Endpoint=sb://contoso-ns.servicebus.windows.net/;SharedAccessKeyName=send-only;"
+      "SharedAccessKey=abc+/def==;EntityPath=audit",
+      problem);
+  ASSERT_TRUE(connection) << problem;
+  EXPECT_EQ(connection->host, "contoso-ns.servicebus.windows.net");
+  EXPECT_EQ(connection->key_name, "send-only");
+  EXPECT_EQ(connection->key, "abc+/def==");  // a base64 key keeps its '='
+  EXPECT_EQ(connection->entity_path, "audit");
+
+  connection = parse_connection_string(
+      "SharedAccessKeyName=k;SharedAccessKey=v;Endpoint=sb://ns.servicebus.windows.net", problem);
+  ASSERT_TRUE(connection) << problem;
+  EXPECT_EQ(connection->entity_path, "");
+
+  for (const char* bad : {"", "Endpoint=https://ns/;SharedAccessKeyName=k;SharedAccessKey=v",
+                          "Endpoint=sb://ns/;SharedAccessKey=secret-value",
+                          "Endpoint=sb://ns/x/;SharedAccessKeyName=k;SharedAccessKey=v",
+                          "Endpoint=sb://ns/;garbage;SharedAccessKeyName=k;SharedAccessKey=v"}) {
+    problem.clear();
+    EXPECT_FALSE(parse_connection_string(bad, problem)) << bad;
+    EXPECT_FALSE(problem.empty());
+    EXPECT_EQ(problem.find("secret-value"), std::string::npos) << problem;
+  }
+}
+
+TEST(SasToken, RenewedWhenHalfItsLifetimeIsGone) {
+  using namespace std::chrono;
+  SasSigner signer("https://ns/hub", "k", "key", seconds(3600));
+  const system_clock::time_point start{seconds(1'800'000'000)};
+  const std::string first = signer.token(start);
+  EXPECT_NE(first.find("&se=1800003600&"), std::string::npos) << first;
+  EXPECT_EQ(signer.token(start + seconds(1799)), first);
+  const std::string second = signer.token(start + seconds(1800));
+  EXPECT_NE(second, first);
+  EXPECT_NE(second.find("&se=1800005400&"), std::string::npos) << second;
+}
+
+TEST(HttpDelivery, RunsStayWithinTheSizeAndKeepOrder) {
+  using Runs = std::vector<std::pair<std::size_t, std::size_t>>;
+  EXPECT_EQ(runs_within({}, 100, 0), Runs{});
+  EXPECT_EQ(runs_within({10, 20, 30, 40}, 100, 0), (Runs{{0, 4}}));
+  EXPECT_EQ(runs_within({10, 20, 30, 40}, 99, 0), (Runs{{0, 3}, {3, 4}}));
+  EXPECT_EQ(runs_within({10, 20, 30, 40}, 99, 2), (Runs{{0, 3}, {3, 4}}));
+  EXPECT_EQ(runs_within({10, 20, 30, 40}, 60, 1), (Runs{{0, 2}, {2, 3}, {3, 4}}));
+  // Too large for any run: alone.
+  EXPECT_EQ(runs_within({10, 500, 10}, 100, 0), (Runs{{0, 1}, {1, 2}, {2, 3}}));
+}
+
+// The message make_sink throws for `config`, or "" if it builds the sink.
+std::string problem(const SinkConfig& config) {
+  try {
+    make_sink(config);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+SinkConfig sink(std::string type, std::map<std::string, std::string> settings) {
+  SinkConfig config;
+  config.type = std::move(type);
+  config.name = config.type;
+  config.settings = std::move(settings);
+  return config;
+}
+
+const char* connection =
+    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;"
+    "SharedAccessKey=very-secret;EntityPath=audit";
+
+TEST(HttpSinks, SettingsAreChecked) {
+  // Built without contacting the server.
+  EXPECT_EQ(problem(sink("http", {{"url", "https://logs.example.com/ingest?source=tollgate"},
+                                  {"headers.Authorization", "Bearer x"},
+                                  {"timeout_ms", "500"},
+                                  {"retries", "0"},
+                                  {"backoff_ms", "10"},
+                                  {"max_batch_bytes", "65536"}})),
+            "");
+  EXPECT_EQ(problem(sink("http", {{"url", "ftp://x"}})),
+            "http sink: setting 'url': must be an absolute http:// or https:// URL");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.Bad Name", "v"}})),
+            "http sink: setting 'headers.Bad Name': is not a valid header name");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.X-Token", "a\r\nHost: evil"}})),
+            "http sink: setting 'headers.X-Token': must be a single line");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.Content-Type", "text/plain"}})),
+            "http sink: setting 'headers.Content-Type': is set by the sink itself");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"ca_file", "/nonexistent/ca.pem"}})),
+            "http sink: setting 'ca_file': cannot read '/nonexistent/ca.pem'");
+  EXPECT_NE(problem(sink("http", {{"url", "http://x"}, {"header", "x"}})).find("header"),
+            std::string::npos);
+
+  auto eventhubs = [](std::map<std::string, std::string> settings, std::size_t max_event_bytes) {
+    auto config = sink("eventhubs_http", std::move(settings));
+    config.max_event_bytes = max_event_bytes;
+    return problem(config);
+  };
+  EXPECT_EQ(eventhubs({{"connection_string", connection}}, 400'000), "");
+  EXPECT_EQ(
+      eventhubs({{"connection_string", connection}, {"endpoint", "https://127.0.0.1:1"}}, 400'000),
+      "");
+  // The default 1 MiB events cannot fit a 1 MB batch.
+  EXPECT_EQ(eventhubs({{"connection_string", connection}}, 1 << 20),
+            "eventhubs_http sink: setting 'max_event_bytes': must be at most 499993 for batches "
+            "of 1000000 bytes (an event escaped into a batch may take twice its size); oversize: "
+            "split keeps larger events whole, in parts");
+  EXPECT_EQ(eventhubs({{"connection_string", connection}, {"hub", "other"}}, 4096),
+            "eventhubs_http sink: setting 'hub': differs from the connection string's EntityPath");
+  auto message =
+      eventhubs({{"connection_string", "Endpoint=sb://ns/;SharedAccessKey=very-secret"}}, 4096);
+  EXPECT_NE(message.find("setting 'connection_string'"), std::string::npos) << message;
+  EXPECT_EQ(message.find("very-secret"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace tollgate::audit
