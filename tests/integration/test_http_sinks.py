@@ -63,6 +63,13 @@ class Recorder(http.server.ThreadingHTTPServer):
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
 
+    def start_tls(self, certificates: Path):
+        """Serves HTTPS with the certificate make_certificates made for localhost/127.0.0.1."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificates / "local.pem", certificates / "local.key")
+        self.socket = context.wrap_socket(self.socket, server_side=True)
+        return self.start()
+
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -169,11 +176,7 @@ def test_http_sink_over_verified_tls(audit_env, tmp_path):
     """An https webhook signed by a private CA: trusted with ca_file, refused without it."""
     make_certificates(tmp_path)
     server = Recorder(lambda handler, body: (
-        200, [json.loads(line) for line in body.decode().splitlines()]))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "local.pem", tmp_path / "local.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.start()
+        200, [json.loads(line) for line in body.decode().splitlines()])).start_tls(tmp_path)
     env = audit_env
     out = env.root / "out"
     g = env.start({"spool": str(env.root / "spool"), "sinks": [
@@ -228,11 +231,7 @@ def test_eventhubs_sink_signs_batches_the_hub_accepts(audit_env, tmp_path):
         assert isinstance(entries, list) and all(set(e) == {"Body"} for e in entries)
         return status, [json.loads(e["Body"]) for e in entries]
 
-    server = Recorder(decide)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "local.pem", tmp_path / "local.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.start()
+    server = Recorder(decide).start_tls(tmp_path)
     env = audit_env
     out = env.root / "out"
     common = {"type": "eventhubs_http", "endpoint": f"https://127.0.0.1:{server.port}",

@@ -1,10 +1,9 @@
 // The pieces of the http and eventhubs_http sinks that need no server: SAS tokens (checked
 // against a token computed independently with Python's hmac and urllib), connection strings,
-// token renewal, request sizing, and the sinks' settings. The sinks' requests are tested
-// against loopback servers in tests/integration/test_http_sinks.py.
+// token renewal and request sizing (their settings: sink_factory_test.cpp). The sinks' requests are
+// tested against loopback servers in tests/integration/test_http_sinks.py.
 #include <gtest/gtest.h>
 
-#include "audit/sink.h"
 #include "audit/sinks/http_delivery.h"
 #include "audit/sinks/sas_token.h"
 
@@ -74,72 +73,6 @@ TEST(HttpDelivery, RunsStayWithinTheSizeAndKeepOrder) {
   EXPECT_EQ(runs_within({10, 20, 30, 40}, 60, 1), (Runs{{0, 2}, {2, 3}, {3, 4}}));
   // Too large for any run: alone.
   EXPECT_EQ(runs_within({10, 500, 10}, 100, 0), (Runs{{0, 1}, {1, 2}, {2, 3}}));
-}
-
-// The message make_sink throws for `config`, or "" if it builds the sink.
-std::string problem(const SinkConfig& config) {
-  try {
-    make_sink(config);
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-SinkConfig sink(std::string type, std::map<std::string, std::string> settings) {
-  SinkConfig config;
-  config.type = std::move(type);
-  config.name = config.type;
-  config.settings = std::move(settings);
-  return config;
-}
-
-const char* connection =
-    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;"
-    "SharedAccessKey=very-secret;EntityPath=audit";
-
-TEST(HttpSinks, SettingsAreChecked) {
-  // Built without contacting the server.
-  EXPECT_EQ(problem(sink("http", {{"url", "https://logs.example.com/ingest?source=tollgate"},
-                                  {"headers.Authorization", "Bearer x"},
-                                  {"timeout_ms", "500"},
-                                  {"retries", "0"},
-                                  {"backoff_ms", "10"},
-                                  {"max_batch_bytes", "65536"}})),
-            "");
-  EXPECT_EQ(problem(sink("http", {{"url", "ftp://x"}})),
-            "http sink: setting 'url': must be an absolute http:// or https:// URL");
-  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.Bad Name", "v"}})),
-            "http sink: setting 'headers.Bad Name': is not a valid header name");
-  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.X-Token", "a\r\nHost: evil"}})),
-            "http sink: setting 'headers.X-Token': must be a single line");
-  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.Content-Type", "text/plain"}})),
-            "http sink: setting 'headers.Content-Type': is set by the sink itself");
-  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"ca_file", "/nonexistent/ca.pem"}})),
-            "http sink: setting 'ca_file': cannot read '/nonexistent/ca.pem'");
-  EXPECT_NE(problem(sink("http", {{"url", "http://x"}, {"header", "x"}})).find("header"),
-            std::string::npos);
-
-  auto eventhubs = [](std::map<std::string, std::string> settings, std::size_t max_event_bytes) {
-    auto config = sink("eventhubs_http", std::move(settings));
-    config.max_event_bytes = max_event_bytes;
-    return problem(config);
-  };
-  EXPECT_EQ(eventhubs({{"connection_string", connection}}, 400'000), "");
-  EXPECT_EQ(
-      eventhubs({{"connection_string", connection}, {"endpoint", "https://127.0.0.1:1"}}, 400'000),
-      "");
-  // The default 1 MiB events cannot fit a 1 MB batch.
-  EXPECT_EQ(eventhubs({{"connection_string", connection}}, 1 << 20),
-            "eventhubs_http sink: setting 'max_event_bytes': must be at most 499993 for batches "
-            "of 1000000 bytes (an event escaped into a batch may take twice its size); oversize: "
-            "split keeps larger events whole, in parts");
-  EXPECT_EQ(eventhubs({{"connection_string", connection}, {"hub", "other"}}, 4096),
-            "eventhubs_http sink: setting 'hub': differs from the connection string's EntityPath");
-  auto message =
-      eventhubs({{"connection_string", "Endpoint=sb://ns/;SharedAccessKey=very-secret"}}, 4096);
-  EXPECT_NE(message.find("setting 'connection_string'"), std::string::npos) << message;
-  EXPECT_EQ(message.find("very-secret"), std::string::npos) << message;
 }
 
 }  // namespace
