@@ -291,7 +291,8 @@ void parse_model(Reader& r, const std::string& name, const YAML::Node& node, con
 
 void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
   if (!node.IsMap() || !node["type"]) {
-    r.problem(node, key, "must be a mapping with a type (jsonl, sqlite or stdout)");
+    r.problem(node, key,
+              "must be a mapping with a type (jsonl, sqlite, stdout, postgres or kafka)");
     return;
   }
   for (const auto& item : node) {
@@ -299,8 +300,9 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
     const std::string item_key = key + "." + name;
     if (name == "type") {
       sink.type = r.text(item.second, item_key);
-      if (sink.type != "jsonl" && sink.type != "sqlite" && sink.type != "stdout")
-        r.problem(item.second, item_key, "must be jsonl, sqlite or stdout");
+      static const std::set<std::string> types{"jsonl", "sqlite", "stdout", "postgres", "kafka"};
+      if (!types.contains(sink.type))
+        r.problem(item.second, item_key, "must be jsonl, sqlite, stdout, postgres or kafka");
     } else if (name == "name") {
       sink.name = r.text(item.second, item_key);
     } else if (name == "format") {
@@ -318,6 +320,13 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
         sink.oversize = SinkConfig::Oversize::split;
       else if (oversize != "truncate")
         r.problem(item.second, item_key, "must be truncate or split");
+    } else if (item.second.IsMap()) {
+      // A group of settings passed through to a library (a kafka sink's `properties`):
+      // flattened to "name.key" for the sink to read.
+      for (const auto& entry : item.second) {
+        auto entry_name = entry.first.as<std::string>();
+        sink.settings[name + "." + entry_name] = r.text(entry.second, item_key + "." + entry_name);
+      }
     } else {
       sink.settings[name] = r.text(item.second, item_key);
     }

@@ -55,8 +55,9 @@ TEST(MakeSink, NamesTheSinkAndTheSettingInEachProblem) {
             "sqlite sink: setting 'synchronous': must be one of normal, full, not 'off'");
   EXPECT_EQ(problem(sink("stdout", {{"path", path}})),
             "stdout sink: setting 'path': is not a setting of this sink, which takes none");
-  EXPECT_EQ(problem(sink("kafka", {}, "stream")),
-            "audit sink 'stream': unknown type 'kafka' (the types are jsonl, sqlite and stdout)");
+  EXPECT_EQ(problem(sink("nats", {}, "stream")),
+            "audit sink 'stream': unknown type 'nats' (the types are jsonl, sqlite, stdout, "
+            "postgres and kafka)");
 }
 
 TEST(MakeSink, RefusesTheApimFormatForSqlite) {
