@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "analytics/report_command.h"
+#include "audit/sink.h"
 #include "core/config.h"
 #include "gateway/serve.h"
 #include "sim/simulator.h"
@@ -30,6 +31,17 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& text) {
 int check(const std::string& path) {
   try {
     auto config = tollgate::load_config(path);
+    // Each sink's own settings, read as the gateway will read them, without connecting.
+    int problems = 0;
+    for (const auto& sink : config.audit.sinks) {
+      try {
+        tollgate::audit::check_sink(sink);
+      } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "{}: audit.sinks: {}\n", path, e.what());
+        ++problems;
+      }
+    }
+    if (problems > 0) return 1;
     fmt::print("{}: OK ({} backends, {} models)\n", path, config.backends.size(),
                config.models.size());
     return 0;

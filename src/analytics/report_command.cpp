@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analytics/postgres_report_source.h"
 #include "analytics/report.h"
 #include "analytics/report_format.h"
 #include "analytics/sqlite_report_source.h"
@@ -34,7 +35,8 @@ std::optional<std::chrono::system_clock::time_point> time_option(const std::stri
   return time;
 }
 
-// The store of the configuration's sqlite sink: the one named --sink, or the first.
+// The store of the configuration's sqlite or postgres sink: the one named --sink, or the
+// first of them.
 std::unique_ptr<ReportSource> source_from_config(const ReportCommandOptions& options) {
   Config config;
   try {
@@ -50,13 +52,21 @@ std::unique_ptr<ReportSource> source_from_config(const ReportCommandOptions& opt
         throw ReportError(fmt::format("{}: sink '{}' has no path", options.config, sink.name));
       return open_sqlite_report_source(path->second);
     }
+    if (sink.type == "postgres") {
+      auto dsn = sink.settings.find("dsn");
+      if (dsn == sink.settings.end())
+        throw ReportError(fmt::format("{}: sink '{}' has no dsn", options.config, sink.name));
+      return open_postgres_report_source(dsn->second);
+    }
     if (!options.sink.empty())
-      throw ReportError(fmt::format("{}: sink '{}' is a {} sink; a report reads a sqlite sink",
-                                    options.config, sink.name, sink.type));
+      throw ReportError(
+          fmt::format("{}: sink '{}' is a {} sink; a report reads a sqlite or postgres sink",
+                      options.config, sink.name, sink.type));
   }
   if (!options.sink.empty())
     throw ReportError(fmt::format("{}: no audit sink is named '{}'", options.config, options.sink));
-  throw ReportError(fmt::format("{}: no sqlite audit sink to report on", options.config));
+  throw ReportError(
+      fmt::format("{}: no sqlite or postgres audit sink to report on", options.config));
 }
 
 std::unique_ptr<ReportSource> open_source(const ReportCommandOptions& options) {
@@ -66,7 +76,7 @@ std::unique_ptr<ReportSource> open_source(const ReportCommandOptions& options) {
   if (!options.sink.empty() && options.config.empty())
     throw ReportError("--sink chooses among the sinks of --config");
   if (!options.sqlite.empty()) return open_sqlite_report_source(options.sqlite);
-  if (!options.postgres.empty()) throw ReportError("--postgres: not available in this build");
+  if (!options.postgres.empty()) return open_postgres_report_source(options.postgres);
   return source_from_config(options);
 }
 

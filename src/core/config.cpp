@@ -370,7 +370,8 @@ void parse_prices(Reader& r, const YAML::Node& node, Config& config) {
 void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
   if (!node.IsMap() || !node["type"]) {
     r.problem(node, key,
-              "must be a mapping with a type (jsonl, sqlite, stdout, http or eventhubs_http)");
+              "must be a mapping with a type (jsonl, sqlite, stdout, postgres, kafka, http or "
+              "eventhubs_http)");
     return;
   }
   for (const auto& item : node) {
@@ -378,10 +379,11 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
     const std::string item_key = key + "." + name;
     if (name == "type") {
       sink.type = r.text(item.second, item_key);
-      static const std::set<std::string> types{"jsonl", "sqlite", "stdout", "http",
-                                               "eventhubs_http"};
-      if (!types.count(sink.type))
-        r.problem(item.second, item_key, "must be jsonl, sqlite, stdout, http or eventhubs_http");
+      static const std::set<std::string> types{"jsonl", "sqlite", "stdout",        "postgres",
+                                               "kafka", "http",   "eventhubs_http"};
+      if (!types.contains(sink.type))
+        r.problem(item.second, item_key,
+                  "must be jsonl, sqlite, stdout, postgres, kafka, http or eventhubs_http");
     } else if (name == "name") {
       sink.name = r.text(item.second, item_key);
     } else if (name == "format") {
@@ -400,10 +402,11 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
       else if (oversize != "truncate")
         r.problem(item.second, item_key, "must be truncate or split");
     } else if (item.second.IsMap()) {
-      // A group of settings, such as an http sink's headers: kept as "headers.NAME".
-      for (const auto& member : item.second) {
-        const auto member_name = name + "." + member.first.as<std::string>();
-        sink.settings[member_name] = r.text(member.second, key + "." + member_name);
+      // A group of settings (a kafka sink's `properties`, an http sink's `headers`):
+      // flattened to "name.key" for the sink to read.
+      for (const auto& entry : item.second) {
+        auto entry_name = entry.first.as<std::string>();
+        sink.settings[name + "." + entry_name] = r.text(entry.second, item_key + "." + entry_name);
       }
     } else {
       sink.settings[name] = r.text(item.second, item_key);

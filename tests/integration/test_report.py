@@ -1,7 +1,8 @@
 """`tollgate report` over known traffic: calls made through the gateway with the real OpenAI SDK
 (priced and unpriced models, end users, streams, embeddings, failures) are recorded by the
-sqlite sink; the report's groups, sums, costs, error rates and percentiles equal what the test
-computes on its own from the simulator's usage numbers and the events file."""
+sqlite sink and by the postgres sink (a real PostgreSQL 15 server); over either store, the
+report's groups, sums, costs, error rates and percentiles equal what the test computes on its
+own from the simulator's usage numbers and the events file."""
 
 from __future__ import annotations
 
@@ -165,14 +166,17 @@ def assert_report_equals(actual: dict, by: list[str], expected: dict):
 
 
 @pytest.fixture
-def recorded(audit_env, sim):
-    """A gateway's known traffic, recorded to SQLite and JSONL; the gateway is stopped (its
-    sinks drained) before the test reads them."""
+def recorded(audit_env, sim, postgres_server):
+    """A gateway's known traffic, recorded to JSONL, SQLite and PostgreSQL; the gateway is
+    stopped (its sinks drained) before the test reads them. "sources" are the report's
+    options for each store."""
     env = audit_env
     out = env.root / "out"
+    dsn = postgres_server.new_database()
     audit = {"spool": str(env.root / "spool"),
              "sinks": [{"type": "jsonl", "path": str(out / "events.jsonl")},
-                       {"type": "sqlite", "name": "store", "path": str(out / "audit.db")}]}
+                       {"type": "sqlite", "name": "store", "path": str(out / "audit.db")},
+                       {"type": "postgres", "name": "pg", "dsn": dsn}]}
     config = priced_config(env, audit)
     g = Gateway(config, name="gateway-report")
     env.started.append(g)
@@ -182,40 +186,47 @@ def recorded(audit_env, sim):
     config_path.write_text(config)
     events = by_message(jsonl_events(out / "events.jsonl"))
     assert set(events) == set(usage)
-    return {"db": out / "audit.db", "config": config_path, "events": events, "usage": usage}
+    return {"db": out / "audit.db", "dsn": dsn, "config": config_path, "events": events,
+            "usage": usage,
+            "sources": {"sqlite": ["--sqlite", str(out / "audit.db")],
+                        "postgres": ["--postgres", dsn]}}
 
 
 def test_report_by_model_and_end_user_equals_independent_sums(recorded):
     by = ["model", "end_user"]
-    actual = report_json("--sqlite", str(recorded["db"]), "--by", ",".join(by))
     expected = expected_rows(recorded["events"], recorded["usage"],
                              lambda req, resp: (req["call"]["model"], req["client"]["user"]))
-    assert_report_equals(actual, by, expected)
-    # The whole traffic, without dimensions, from the configuration's sink.
-    total = report_json("--config", str(recorded["config"]))
-    assert_report_equals(total, [], expected_rows(recorded["events"], recorded["usage"],
-                                                  lambda req, resp: ()))
+    for engine, source in recorded["sources"].items():
+        actual = report_json(*source, "--by", ",".join(by))
+        assert_report_equals(actual, by, expected)
+    # The whole traffic, without dimensions, from the configuration's sinks: the first store
+    # (sqlite), or the one --sink names.
+    whole = expected_rows(recorded["events"], recorded["usage"], lambda req, resp: ())
+    assert_report_equals(report_json("--config", str(recorded["config"])), [], whole)
+    assert_report_equals(report_json("--config", str(recorded["config"]), "--sink", "pg"), [],
+                         whole)
 
 
 def test_report_by_app_deployment_backend_day_and_period(recorded):
     by = ["app", "user", "deployment", "backend", "day"]
-    actual = report_json("--config", str(recorded["config"]), "--sink", "store",
-                         "--by", ",".join(by))
     expected = expected_rows(
         recorded["events"], recorded["usage"],
         lambda req, resp: (None, None, req["call"]["deployment"], resp["routing"]["backend"],
                            req["time"][:10]))
-    assert_report_equals(actual, by, expected)
     # The period: from the first call's request time (inclusive) to the last's (exclusive).
     times = sorted(pair["request"]["time"] for pair in recorded["events"].values())
     inside = {mid: pair for mid, pair in recorded["events"].items()
               if times[0] <= pair["request"]["time"] < times[-1]}
     assert len(inside) == len(times) - 1
-    actual = report_json("--sqlite", str(recorded["db"]), "--by", "month",
-                         "--since", times[0], "--until", times[-1])
-    assert_report_equals(actual, ["month"], expected_rows(
-        inside, recorded["usage"], lambda req, resp: (req["time"][:7],)))
-    assert report_json("--sqlite", str(recorded["db"]), "--since", "2199-01-01")["rows"] == []
+    for sink in ("store", "pg"):
+        actual = report_json("--config", str(recorded["config"]), "--sink", sink,
+                             "--by", ",".join(by))
+        assert_report_equals(actual, by, expected)
+    for engine, source in recorded["sources"].items():
+        actual = report_json(*source, "--by", "month", "--since", times[0], "--until", times[-1])
+        assert_report_equals(actual, ["month"], expected_rows(
+            inside, recorded["usage"], lambda req, resp: (req["time"][:7],)))
+        assert report_json(*source, "--since", "2199-01-01")["rows"] == []
 
 
 def test_report_csv_and_table(recorded):
@@ -253,12 +264,15 @@ def test_report_mistakes_are_explained(recorded, tmp_path):
         (["--sqlite", str(tmp_path / "nothing.db")], "no such database"),
         (["--config", str(recorded["config"]), "--sink", "jsonl"],
          "sink 'jsonl' is a jsonl sink"),
+        (["--postgres", "host=127.0.0.1 port=1 password=hunter2 connect_timeout=5"],
+         "127.0.0.1:1"),
         (["--config", str(recorded["config"]), "--sink", "nope"], "no audit sink is named 'nope'"),
     ]:
         r = report(*args)
         assert r.returncode == 1, (args, r.stdout, r.stderr)
         assert r.stdout == ""
         assert message in r.stderr, (args, r.stderr)
+        assert "hunter2" not in r.stderr
 
 
 def test_report_help():

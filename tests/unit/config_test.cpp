@@ -137,13 +137,14 @@ models: { m: [ { backend: a } ] }
 audit:
   mask: [ { pattern: '(' } ]
   sinks:
-    - { type: kafka }
+    - { type: nats }
     - { type: jsonl, name: x, path: a }
     - { type: jsonl, name: x, path: b }
 )");
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_NE(problems[0].find("audit.mask[0].pattern"), std::string::npos);
-  EXPECT_NE(problems[1].find("must be jsonl, sqlite, stdout, http or eventhubs_http"),
+  EXPECT_NE(problems[1].find("must be jsonl, sqlite, stdout, postgres, kafka, http or "
+                             "eventhubs_http"),
             std::string::npos);
   EXPECT_NE(problems[2].find("names another sink"), std::string::npos);
 }

@@ -55,10 +55,9 @@ TEST(MakeSink, NamesTheSinkAndTheSettingInEachProblem) {
             "sqlite sink: setting 'synchronous': must be one of normal, full, not 'off'");
   EXPECT_EQ(problem(sink("stdout", {{"path", path}})),
             "stdout sink: setting 'path': is not a setting of this sink, which takes none");
-  EXPECT_EQ(
-      problem(sink("kafka", {}, "stream")),
-      "audit sink 'stream': unknown type 'kafka' (the types are jsonl, sqlite, stdout, http and "
-      "eventhubs_http)");
+  EXPECT_EQ(problem(sink("nats", {}, "stream")),
+            "audit sink 'stream': unknown type 'nats' (the types are jsonl, sqlite, stdout, "
+            "postgres, kafka, http and eventhubs_http)");
 }
 
 TEST(MakeSink, RefusesTheApimFormatForSqlite) {

@@ -25,51 +25,6 @@ bool unreserved(char c) {
 
 }  // namespace
 
-std::optional<EventHubsConnection> parse_connection_string(std::string_view text,
-                                                           std::string& problem) {
-  EventHubsConnection connection;
-  std::string endpoint;
-  while (!text.empty()) {
-    auto semicolon = text.find(';');
-    auto part = text.substr(0, semicolon);
-    text = semicolon == std::string_view::npos ? std::string_view() : text.substr(semicolon + 1);
-    if (part.empty()) continue;
-    // The key is base64 and may end in '=': only the first '=' separates the name.
-    auto equals = part.find('=');
-    if (equals == std::string_view::npos) {
-      problem = "must be NAME=VALUE pairs separated by ';'";
-      return std::nullopt;
-    }
-    auto name = part.substr(0, equals);
-    auto value = std::string(part.substr(equals + 1));
-    if (name == "Endpoint")
-      endpoint = value;
-    else if (name == "SharedAccessKeyName")
-      connection.key_name = value;
-    else if (name == "SharedAccessKey")
-      connection.key = value;
-    else if (name == "EntityPath")
-      connection.entity_path = value;
-    // Other parts (UseDevelopmentEmulator, ...) do not concern the REST API.
-  }
-  constexpr std::string_view scheme = "sb://";
-  if (!endpoint.starts_with(scheme)) {
-    problem = "needs Endpoint=sb://NAMESPACE.servicebus.windows.net/";
-    return std::nullopt;
-  }
-  connection.host = endpoint.substr(scheme.size());
-  while (!connection.host.empty() && connection.host.back() == '/') connection.host.pop_back();
-  if (connection.host.empty() || connection.host.find('/') != std::string::npos) {
-    problem = "Endpoint must be sb://NAMESPACE.servicebus.windows.net/";
-    return std::nullopt;
-  }
-  if (connection.key_name.empty() || connection.key.empty()) {
-    problem = "needs SharedAccessKeyName and SharedAccessKey (a shared access policy)";
-    return std::nullopt;
-  }
-  return connection;
-}
-
 std::string url_encode(std::string_view text) {
   std::string out;
   out.reserve(text.size() * 3);

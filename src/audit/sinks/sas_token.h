@@ -1,5 +1,6 @@
-// Shared Access Signatures for the Event Hubs REST API, signed by the gateway from the
-// namespace's connection string (a policy name and key), as Microsoft documents them:
+// Shared Access Signatures for the Event Hubs REST API, signed by the gateway with a shared
+// access policy's name and key (from the connection string, event_hubs.h), as Microsoft
+// documents them:
 //   SharedAccessSignature sr={URI}&sig={SIG}&se={EXPIRY}&skn={KEY NAME}
 // where URI is the url-encoded resource URI, EXPIRY a Unix time in seconds, and SIG the
 // url-encoded base64 HMAC-SHA256, keyed with the key's text, of URI + "\n" + EXPIRY.
@@ -9,24 +10,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
 namespace tollgate::audit {
-
-// "Endpoint=sb://NS.servicebus.windows.net/;SharedAccessKeyName=K;SharedAccessKey=V[;EntityPath=H]"
-struct EventHubsConnection {
-  std::string host;  // NS.servicebus.windows.net
-  std::string key_name;
-  std::string key;
-  std::string entity_path;  // the event hub, when the string names one
-};
-
-// nullopt, with `problem` saying which part is missing or malformed (never quoting the key),
-// when `text` is not such a connection string.
-std::optional<EventHubsConnection> parse_connection_string(std::string_view text,
-                                                           std::string& problem);
 
 // Percent-encodes everything but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~).
 std::string url_encode(std::string_view text);

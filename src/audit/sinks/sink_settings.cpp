@@ -10,17 +10,13 @@ namespace tollgate::audit {
 
 SinkSettings::SinkSettings(const SinkConfig& config, std::initializer_list<std::string_view> known)
     : config_(config) {
-  auto is_known = [&](const std::string& key) {
-    for (std::string_view name : known) {
-      if (name == key) return true;
-      if (name.ends_with(".*") && key.size() > name.size() - 1 &&
-          key.compare(0, name.size() - 1, name.substr(0, name.size() - 1)) == 0)
-        return true;
-    }
-    return false;
+  auto admitted = [&](const std::string& key) {
+    return std::any_of(known.begin(), known.end(), [&](std::string_view name) {
+      return name.ends_with('.') ? key.starts_with(name) && key.size() > name.size() : key == name;
+    });
   };
   for (const auto& [key, value] : config.settings)
-    if (!is_known(key))
+    if (!admitted(key))
       fail(key, known.size() == 0 ? std::string("is not a setting of this sink, which takes none")
                                   : fmt::format("is not a setting of this sink (it takes: {})",
                                                 fmt::join(known, ", ")));
@@ -63,13 +59,16 @@ std::string SinkSettings::choice(std::string_view key, std::string_view fallback
   return *value;
 }
 
-std::map<std::string, std::string> SinkSettings::group(std::string_view name) const {
-  const std::string prefix = std::string(name) + ".";
-  std::map<std::string, std::string> members;
-  for (auto it = config_.settings.lower_bound(prefix);
-       it != config_.settings.end() && it->first.starts_with(prefix); ++it)
-    members[it->first.substr(prefix.size())] = it->second;
-  return members;
+std::map<std::string, std::string> SinkSettings::group(std::string_view prefix) const {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : config_.settings)
+    if (key.starts_with(prefix)) out[key.substr(prefix.size())] = value;
+  return out;
+}
+
+std::string SinkSettings::optional(std::string_view key) const {
+  const auto* value = find(key);
+  return value ? *value : std::string();
 }
 
 std::string SinkSettings::sink() const {

@@ -19,8 +19,8 @@ namespace tollgate::audit {
 class SinkSettings {
  public:
   // Throws if `config` holds a setting not in `known`: a misspelt setting would otherwise be
-  // ignored silently and its default used instead. "NAME.*" in `known` admits a group of
-  // settings (a mapping in the configuration), such as "headers.*".
+  // ignored silently and its default used instead. A known name ending in '.' ("properties.")
+  // admits a group of settings, each "properties.NAME" (config.cpp flattens a nested mapping so).
   SinkSettings(const SinkConfig& config, std::initializer_list<std::string_view> known);
 
   // The setting's value; throws if it is absent or empty.
@@ -34,8 +34,10 @@ class SinkSettings {
   std::string choice(std::string_view key, std::string_view fallback,
                      std::initializer_list<std::string_view> choices) const;
 
-  // The members of a group: {"Authorization": "..."} for "headers.Authorization: ...".
-  std::map<std::string, std::string> group(std::string_view name) const;
+  // The settings of a group, "properties." say, by their names within it.
+  std::map<std::string, std::string> group(std::string_view prefix) const;
+  // The setting's value, or "" when it is absent.
+  std::string optional(std::string_view key) const;
 
   // "jsonl sink" or "jsonl sink 'archive'": how messages name the sink.
   std::string sink() const;
