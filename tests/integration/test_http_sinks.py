@@ -16,7 +16,9 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
 import ssl
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -27,7 +29,7 @@ import httpx
 import pytest
 
 from audit_support import audit_env, jsonl_events  # noqa: F401  (audit_env is a fixture)
-from conftest import Gateway
+from conftest import OPENAI_BACKEND_KEY, Gateway, tollgate_bin
 from test_tls import make_certificates
 
 WEBHOOK_TOKEN = "webhook-token-5e1d-never-log-me"
@@ -263,3 +265,24 @@ def test_eventhubs_sink_signs_batches_the_hub_accepts(audit_env, tmp_path):
     assert "sink=wrong-key delivery of" in log and "HTTP 401" in log
     for secret in (KEY, WRONG_KEY, "SharedAccessSignature", "sig="):
         assert secret not in log, secret
+
+
+def test_check_reports_http_sink_mistakes(audit_env, tmp_path):
+    """`tollgate check` reads the HTTP sinks' settings as the gateway would, without
+    connecting, and never shows the connection string's key."""
+    config = tmp_path / "bad.yaml"
+    config.write_text(audit_env.config({"spool": str(tmp_path / "spool"), "sinks": [
+        {"type": "http", "url": "ftp://logs.example.com/"},
+        {"type": "http", "name": "hooked", "url": "https://logs.example.com/",
+         "headers": {"Content-Length": "1"}},
+        {"type": "eventhubs_http", "connection_string": connection_string(KEY)}]}))
+    r = subprocess.run([tollgate_bin(), "check", "--config", str(config)], capture_output=True,
+                       text=True, timeout=30,
+                       env={**os.environ, "TOLLGATE_TEST_OPENAI_KEY": OPENAI_BACKEND_KEY})
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 3, r.stderr
+    assert "http sink: setting 'url': must be an absolute http:// or https:// URL" in lines[0]
+    assert "http sink 'hooked': setting 'headers.Content-Length': is set by the sink" in lines[1]
+    assert "eventhubs_http sink: setting 'max_event_bytes': must be at most 499993" in lines[2]
+    assert KEY not in r.stderr
