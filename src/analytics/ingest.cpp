@@ -153,9 +153,9 @@ class IngestLoop {
         if (stop_) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
+      // No polling meanwhile (it would hand over more messages): after max.poll.interval.ms
+      // the group moves this member's partitions on, and its late commit is refused.
       delay = std::min(delay * 2, std::chrono::milliseconds(10'000));
-      // Keeps the consumer in its group while the store is down.
-      rd_kafka_poll(consumer_.get(), 0);
     }
   }
 

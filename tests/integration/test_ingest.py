@@ -141,3 +141,27 @@ def test_check_reads_the_ingest_section(tmp_path):
                        text=True)
     assert r.returncode == 1 and "SharedAccessKey" in r.stderr
     assert "sb://ns" not in r.stderr  # the connection string is a secret
+
+
+def test_database_outage_holds_the_offsets(audit_env, kafka_healthy, postgres_server):
+    topic = kafka_healthy.new_topic(partitions=2)
+    traffic = publish(audit_env, kafka_healthy, topic, 6)
+    dsn = postgres_server.new_database()
+    postgres_server.stop()
+    ingest = Ingest(ingest_config(kafka_healthy.bootstrap, topic, dsn, "outage"))
+    try:
+        deadline = time.monotonic() + 60
+        while "storing" not in ingest.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "failed (attempt" in ingest.log(), ingest.log()[-2000:]
+        assert committed(kafka_healthy, topic, "outage", 2) == 0  # nothing stored, nothing committed
+    finally:
+        postgres_server.start()
+    try:
+        assert wait_pg(dsn, CALLS_DONE, 6) == 6, ingest.log()[-3000:]
+        log = ingest.log()
+    finally:
+        ingest.stop_and_check()
+    assert_pg_matches(dsn, traffic)
+    assert committed(kafka_healthy, topic, "outage", 2) == 12
+    assert postgres_server.password not in log
