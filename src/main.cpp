@@ -5,7 +5,9 @@
 #include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <iostream>
+#include <tuple>
 
+#include "analytics/ingest.h"
 #include "analytics/report_command.h"
 #include "audit/sink.h"
 #include "core/config.h"
@@ -41,6 +43,14 @@ int check(const std::string& path) {
         ++problems;
       }
     }
+    if (config.ingest.enabled) {
+      try {
+        tollgate::analytics::check_ingest(config.ingest);
+      } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "{}: ingest: {}\n", path, e.what());
+        ++problems;
+      }
+    }
     if (problems > 0) return 1;
     fmt::print("{}: OK ({} backends, {} models)\n", path, config.backends.size(),
                config.models.size());
@@ -54,6 +64,30 @@ int check(const std::string& path) {
 int serve(const std::string& path) {
   try {
     return tollgate::gateway::serve(tollgate::load_config(path));
+  } catch (const tollgate::ConfigError& e) {
+    for (const auto& problem : e.problems()) fmt::print(stderr, "{}\n", problem);
+    return 1;
+  }
+}
+
+// `--from` and `--to`, when given, must name what the configuration's ingest section uses.
+int ingest(const std::string& path, const std::string& from, const std::string& to) {
+  try {
+    auto config = tollgate::load_config(path);
+    if (!config.ingest.enabled) {
+      fmt::print(stderr, "{}: has no ingest section (see docs/ingest.md)\n", path);
+      return 1;
+    }
+    int problems = 0;
+    for (auto [flag, wanted, configured] : {std::tuple{"--from", from, config.ingest.from.type},
+                                            std::tuple{"--to", to, config.ingest.to.type}})
+      if (!wanted.empty() && wanted != configured) {
+        fmt::print(stderr, "{} {}: the configuration's ingest reads {} {}\n", flag, wanted,
+                   flag == std::string("--from") ? "from" : "into", configured);
+        ++problems;
+      }
+    if (problems > 0) return 2;
+    return tollgate::analytics::run_ingest(config);
   } catch (const tollgate::ConfigError& e) {
     for (const auto& problem : e.problems()) fmt::print(stderr, "{}\n", problem);
     return 1;
@@ -76,6 +110,19 @@ int main(int argc, char** argv) {
   std::string check_path;
   auto* check_cmd = app.add_subcommand("check", "Validate a configuration file and exit");
   check_cmd->add_option("--config", check_path, "Configuration file (YAML)")->required();
+
+  std::string ingest_path, ingest_from, ingest_to;
+  auto* ingest_cmd = app.add_subcommand(
+      "ingest",
+      "Load audit events from Kafka (or Event Hubs) into PostgreSQL, as a consumer group");
+  ingest_cmd
+      ->add_option("--config", ingest_path, "Configuration file (YAML) with an ingest section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  ingest_cmd->add_option("--from", ingest_from, "Source; must match the configuration's")
+      ->check(CLI::IsMember({"kafka"}));
+  ingest_cmd->add_option("--to", ingest_to, "Destination; must match the configuration's")
+      ->check(CLI::IsMember({"postgres"}));
 
   tollgate::sim::SimOptions sim;
   std::string sim_listen = "127.0.0.1:9001";
@@ -115,6 +162,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return serve(config_path);
   if (*report_cmd) return tollgate::analytics::run_report_command(report);
   if (*check_cmd) return check(check_path);
+  if (*ingest_cmd) return ingest(ingest_path, ingest_from, ingest_to);
   try {
     sim.listen = parse_endpoint(sim_listen);
     for (const auto& fault : faults) {

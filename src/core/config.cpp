@@ -11,6 +11,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/clock.h"
 #include "core/http_url.h"
@@ -489,6 +490,31 @@ void parse_audit(Reader& r, const YAML::Node& node, Config& config) {
   audit.enabled = !audit.sinks.empty();
 }
 
+void parse_ingest(Reader& r, const YAML::Node& node, Config& config) {
+  if (!r.expect_map(node, "ingest", {"from", "to", "batch_events", "batch_wait_ms"})) return;
+  auto& ingest = config.ingest;
+  ingest.enabled = true;
+  // The source and destination read like sinks: a type and that type's own settings.
+  for (auto [key, target, type] :
+       {std::tuple{"from", &ingest.from, "kafka"}, std::tuple{"to", &ingest.to, "postgres"}}) {
+    const std::string where = std::string("ingest.") + key;
+    if (!node[key]) {
+      r.problem(node, where, fmt::format("is required (a mapping with type: {})", type));
+      continue;
+    }
+    parse_sink(r, node[key], where, *target);
+    target->name = where;
+    if (!target->type.empty() && target->type != type)
+      r.problem(node[key]["type"], where + ".type", fmt::format("must be {}", type));
+  }
+  if (node["batch_events"])
+    ingest.batch_events =
+        r.number<std::size_t>(node["batch_events"], "ingest.batch_events", 1, 100'000);
+  if (node["batch_wait_ms"])
+    ingest.batch_wait = std::chrono::milliseconds(
+        r.number<long>(node["batch_wait_ms"], "ingest.batch_wait_ms", 0, 60'000));
+}
+
 }  // namespace
 
 const BackendConfig* Config::backend(const std::string& name) const {
@@ -522,18 +548,21 @@ Config parse_config(const std::string& text, const std::string& source) {
     r.problem(root, "(top)", "the configuration must be a mapping");
     throw ConfigError(std::move(r.problems()));
   }
-  r.expect_map(root, "",
-               {"listen", "server", "log", "auth", "backends", "models", "prices", "audit"});
+  r.expect_map(
+      root, "",
+      {"listen", "server", "log", "auth", "backends", "models", "prices", "audit", "ingest"});
+  // A file for `tollgate ingest` alone needs no backends or models.
+  const bool ingest_only = root["ingest"] && !root["backends"] && !root["models"];
   if (root["listen"]) parse_listen(r, root["listen"], config);
   if (root["server"]) parse_server(r, root["server"], config);
   if (root["log"]) parse_log(r, root["log"], config);
   if (root["auth"]) parse_auth(r, root["auth"], config);
 
   const auto& backends = root["backends"];
-  if (!backends || !backends.IsMap() || backends.size() == 0) {
+  if (!ingest_only && (!backends || !backends.IsMap() || backends.size() == 0)) {
     r.problem(backends ? backends : root, "backends",
               "must map at least one backend name to its settings");
-  } else {
+  } else if (backends && backends.IsMap()) {
     for (const auto& item : backends) {
       auto& backend = config.backends.emplace_back();
       parse_backend(r, item.first.as<std::string>(), item.second, backend);
@@ -541,9 +570,9 @@ Config parse_config(const std::string& text, const std::string& source) {
   }
 
   const auto& models = root["models"];
-  if (!models || !models.IsMap() || models.size() == 0) {
+  if (!ingest_only && (!models || !models.IsMap() || models.size() == 0)) {
     r.problem(models ? models : root, "models", "must map at least one model name to its backends");
-  } else {
+  } else if (models && models.IsMap()) {
     for (const auto& item : models) {
       auto& model = config.models.emplace_back();
       parse_model(r, item.first.as<std::string>(), item.second, config, model);
@@ -551,6 +580,7 @@ Config parse_config(const std::string& text, const std::string& source) {
   }
   if (root["prices"]) parse_prices(r, root["prices"], config);
   if (root["audit"]) parse_audit(r, root["audit"], config);
+  if (root["ingest"]) parse_ingest(r, root["ingest"], config);
 
   if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
   return config;

@@ -86,6 +86,15 @@ struct AuditConfig {
   std::vector<SinkConfig> sinks;
 };
 
+// `tollgate ingest`: from a Kafka topic (or Event Hub) into the PostgreSQL audit store.
+struct IngestConfig {
+  bool enabled = false;  // true when the configuration has an ingest section
+  SinkConfig from;       // type kafka: brokers or connection_string, topic, group_id, properties
+  SinkConfig to;         // type postgres: dsn
+  std::size_t batch_events = 2000;            // at most this many events per transaction
+  std::chrono::milliseconds batch_wait{200};  // how long a batch waits to fill
+};
+
 struct Config {
   std::string source;  // the file it came from
   std::string listen_host = "127.0.0.1";
@@ -100,6 +109,7 @@ struct Config {
   std::vector<BackendConfig> backends;  // in file order
   std::vector<ModelConfig> models;      // in file order
   AuditConfig audit;
+  IngestConfig ingest;
 
   const BackendConfig* backend(const std::string& name) const;
   const ModelConfig* model(const std::string& name) const;

@@ -1,5 +1,7 @@
 #include "audit/sinks/call_columns.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
 
@@ -152,6 +154,21 @@ CallValue apim_value(const CallColumn& column, EventSide side, element event) {
 }  // namespace
 
 std::span<const CallColumn> call_columns() { return columns; }
+
+std::string call_upsert_sql(EventSide side, std::string_view values) {
+  std::string names = "message_id";
+  std::string updates;
+  for (const auto& column : columns) {
+    names += fmt::format(", {}", column.name);
+    if (!updates.empty()) updates += ", ";
+    if (column.owner == side)
+      updates += fmt::format("{0} = coalesce(excluded.{0}, calls.{0})", column.name);
+    else
+      updates += fmt::format("{0} = coalesce(calls.{0}, excluded.{0})", column.name);
+  }
+  return fmt::format("INSERT INTO calls ({}) VALUES {} ON CONFLICT (message_id) DO UPDATE SET {}",
+                     names, values, updates);
+}
 
 std::optional<CallFacts> read_call(element event) {
   if (event["part"].error() != simdjson::NO_SUCH_FIELD) return std::nullopt;

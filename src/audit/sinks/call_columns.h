@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -38,6 +39,12 @@ struct CallColumn {
 
 // Every column of `calls` but message_id, in the table's order.
 std::span<const CallColumn> call_columns();
+
+// The statement an event of `side` upserts its call's row with, in SQL both SQLite and
+// PostgreSQL take: INSERT INTO calls (message_id, every column in order) VALUES `values`
+// ON CONFLICT (message_id) DO UPDATE, where the side's own columns take the new non-null
+// values and the other side's only fill what is still null.
+std::string call_upsert_sql(EventSide side, std::string_view values);
 
 // A column's value as an event gives it: null (absent, JSON null, or not the owner's),
 // an integer, a real, a boolean or text.

@@ -187,23 +187,6 @@ void add_event_params(const EventRow& row, std::vector<PgParam>& params) {
   params.push_back({row.raw, true});
 }
 
-// The upsert one side's events run on `calls`: its own columns take its non-null values, the
-// other side's columns only fill what is still null (see call_columns.h).
-std::string upsert_sql(EventSide side, std::size_t rows) {
-  std::string names = "message_id";
-  std::string updates;
-  for (const auto& column : call_columns()) {
-    names += fmt::format(", {}", column.name);
-    if (!updates.empty()) updates += ", ";
-    if (column.owner == side)
-      updates += fmt::format("{0} = coalesce(excluded.{0}, calls.{0})", column.name);
-    else
-      updates += fmt::format("{0} = coalesce(calls.{0}, excluded.{0})", column.name);
-  }
-  return fmt::format("INSERT INTO calls ({}) VALUES {} ON CONFLICT (message_id) DO UPDATE SET {}",
-                     names, placeholders(rows, call_columns().size() + 1), updates);
-}
-
 void add_call_params(const CallRow& row, std::vector<PgParam>& params) {
   params.push_back({row.message_id});
   for (const auto& value : row.values) params.push_back({value});
@@ -347,13 +330,14 @@ class PostgresSink final : public Sink {
       std::vector<PgParam> params;
       params.reserve(count * (call_columns().size() + 1));
       for (std::size_t i = at; i < at + count; ++i) add_call_params(*ordered[i], params);
+      const std::string sql = call_upsert_sql(side, placeholders(count, call_columns().size() + 1));
       if (!careful) {
-        db_->query(upsert_sql(side, count), params);
+        db_->query(sql, params);
         continue;
       }
       db_->exec("SAVEPOINT call");
       try {
-        db_->query(upsert_sql(side, count), params);
+        db_->query(sql, params);
       } catch (const PgError& e) {
         if (!e.data_exception()) throw;
         db_->exec("ROLLBACK TO SAVEPOINT call");

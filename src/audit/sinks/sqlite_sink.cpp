@@ -32,24 +32,12 @@ constexpr std::string_view select_parts_sql =
 constexpr std::string_view set_parts_time_sql =
     "UPDATE events SET time = ?2 WHERE event_id = ?1 AND time IS NULL";
 
-// The upsert one side's event runs on `calls`: its own columns take its non-null values, the
-// other side's columns only fill what is still null (see call_columns.h).
+// One event's upsert of its call's row (call_columns.h), with ?1 the message id.
 std::string upsert_sql(EventSide side) {
-  std::string names = "message_id";
-  std::string values = "?1";
-  std::string updates;
-  int index = 2;
-  for (const auto& column : call_columns()) {
-    names += fmt::format(", {}", column.name);
-    values += fmt::format(", ?{}", index++);
-    if (!updates.empty()) updates += ", ";
-    if (column.owner == side)
-      updates += fmt::format("{0} = coalesce(excluded.{0}, {0})", column.name);
-    else
-      updates += fmt::format("{0} = coalesce({0}, excluded.{0})", column.name);
-  }
-  return fmt::format("INSERT INTO calls ({}) VALUES ({}) ON CONFLICT (message_id) DO UPDATE SET {}",
-                     names, values, updates);
+  std::string values = "(?1";
+  for (std::size_t index = 2; index <= call_columns().size() + 1; ++index)
+    values += fmt::format(", ?{}", index);
+  return call_upsert_sql(side, values + ")");
 }
 
 std::optional<std::string_view> string_member(element object, std::string_view key) {
