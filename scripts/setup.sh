@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Tollgate needs on a Debian 12 machine, skipping whatever is already there:
 #   - the Debian packages for building and testing (run as root, or with sudo available),
-#   - the Python venv at .venv with the pinned test requirements (tests/requirements.txt).
+#   - the Python venv at .venv with the pinned test requirements (tests/requirements.txt),
+#   - the Apache Kafka broker's jars for the integration tests (tests/services/kafka/pom.xml,
+#     from Maven Central into ~/.m2, copied to tests/services/kafka/target/lib).
 # Idempotent: a second run checks and returns in about a second.
 set -euo pipefail
 
@@ -14,7 +16,12 @@ PACKAGES=(
   libcli11-dev libgtest-dev googletest libsqlite3-dev libpq-dev librdkafka-dev
   clang-format python3-venv curl ca-certificates sqlite3
   clang-14 libclang-rt-14-dev  # libFuzzer (scripts/fuzz.sh)
+  postgresql-15 maven
 )
+# The Kafka broker of the tests runs on the machine's Java (17 on Debian 12); any Java will do.
+if ! command -v java >/dev/null 2>&1; then
+  PACKAGES+=(default-jre-headless)
+fi
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -67,4 +74,20 @@ if [[ "$want" != "$have" ]]; then
   echo "$want" >"$STAMP"
 else
   log "Python requirements: up to date"
+fi
+
+# --- Kafka broker jars (tests) -------------------------------------------------------------------
+# Resolved once; ~/.m2 keeps them for later runs and other checkouts.
+KAFKA_POM="$ROOT/tests/services/kafka/pom.xml"
+KAFKA_LIB="$ROOT/tests/services/kafka/target/lib"
+KAFKA_STAMP="$KAFKA_LIB/.pom.sha256"
+want="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
+have="$(cat "$KAFKA_STAMP" 2>/dev/null || true)"
+if [[ "$want" != "$have" ]]; then
+  log "resolving the Kafka broker's jars (mvn dependency:copy-dependencies)"
+  rm -rf "$KAFKA_LIB"
+  mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies
+  echo "$want" >"$KAFKA_STAMP"
+else
+  log "Kafka broker jars: up to date"
 fi

@@ -1,11 +1,15 @@
-// The tollgate command: serve, check, sim and key (see README.md).
+// The tollgate command: serve, check, sim, key, ingest and report (see README.md).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <iostream>
+#include <tuple>
 
+#include "analytics/ingest.h"
+#include "analytics/report_command.h"
+#include "audit/sink.h"
 #include "core/config.h"
 #include "gateway/serve.h"
 #include "identity/api_keys.h"
@@ -30,6 +34,25 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& text) {
 int check(const std::string& path) {
   try {
     auto config = tollgate::load_config(path);
+    // Each sink's own settings, read as the gateway will read them, without connecting.
+    int problems = 0;
+    for (const auto& sink : config.audit.sinks) {
+      try {
+        tollgate::audit::check_sink(sink);
+      } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "{}: audit.sinks: {}\n", path, e.what());
+        ++problems;
+      }
+    }
+    if (config.ingest.enabled) {
+      try {
+        tollgate::analytics::check_ingest(config.ingest);
+      } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "{}: ingest: {}\n", path, e.what());
+        ++problems;
+      }
+    }
+    if (problems > 0) return 1;
     fmt::print("{}: OK ({} backends, {} models)\n", path, config.backends.size(),
                config.models.size());
     return 0;
@@ -60,6 +83,30 @@ int new_key(const std::string& name, const std::string& app_id, const std::strin
   return 0;
 }
 
+// `--from` and `--to`, when given, must name what the configuration's ingest section uses.
+int ingest(const std::string& path, const std::string& from, const std::string& to) {
+  try {
+    auto config = tollgate::load_config(path);
+    if (!config.ingest.enabled) {
+      fmt::print(stderr, "{}: has no ingest section (see docs/ingest.md)\n", path);
+      return 1;
+    }
+    int problems = 0;
+    for (auto [flag, wanted, configured] : {std::tuple{"--from", from, config.ingest.from.type},
+                                            std::tuple{"--to", to, config.ingest.to.type}})
+      if (!wanted.empty() && wanted != configured) {
+        fmt::print(stderr, "{} {}: the configuration's ingest reads {} {}\n", flag, wanted,
+                   flag == std::string("--from") ? "from" : "into", configured);
+        ++problems;
+      }
+    if (problems > 0) return 2;
+    return tollgate::analytics::run_ingest(config);
+  } catch (const tollgate::ConfigError& e) {
+    for (const auto& problem : e.problems()) fmt::print(stderr, "{}\n", problem);
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,6 +123,19 @@ int main(int argc, char** argv) {
   std::string check_path;
   auto* check_cmd = app.add_subcommand("check", "Validate a configuration file and exit");
   check_cmd->add_option("--config", check_path, "Configuration file (YAML)")->required();
+
+  std::string ingest_path, ingest_from, ingest_to;
+  auto* ingest_cmd = app.add_subcommand(
+      "ingest",
+      "Load audit events from Kafka (or Event Hubs) into PostgreSQL, as a consumer group");
+  ingest_cmd
+      ->add_option("--config", ingest_path, "Configuration file (YAML) with an ingest section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  ingest_cmd->add_option("--from", ingest_from, "Source; must match the configuration's")
+      ->check(CLI::IsMember({"kafka"}));
+  ingest_cmd->add_option("--to", ingest_to, "Destination; must match the configuration's")
+      ->check(CLI::IsMember({"postgres"}));
 
   tollgate::sim::SimOptions sim;
   std::string sim_listen = "127.0.0.1:9001";
@@ -104,12 +164,32 @@ int main(int argc, char** argv) {
   key_new_cmd->add_option("--expires", key_expires,
                           "Expiry, a UTC date (2027-01-31) or time (2027-01-31T12:00:00Z)");
 
+  tollgate::analytics::ReportCommandOptions report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Chargeback: calls, tokens, cost, errors and durations per group (docs/report.md)");
+  report_cmd->add_option("--sqlite", report.sqlite, "Read the SQLite audit store at PATH");
+  report_cmd->add_option("--postgres", report.postgres,
+                         "Read the PostgreSQL audit store at this libpq connection string");
+  report_cmd->add_option("--config", report.config,
+                         "Read the store of this configuration's sqlite or postgres sink");
+  report_cmd->add_option("--sink", report.sink, "With --config: the sink's name");
+  report_cmd->add_option("--by", report.by,
+                         "Group by these, comma-separated: app, user, end_user, model, "
+                         "deployment, backend, day, month");
+  report_cmd->add_option("--since", report.since,
+                         "Calls received at or after this date or RFC 3339 time (UTC)");
+  report_cmd->add_option("--until", report.until,
+                         "Calls received before this date or RFC 3339 time (UTC)");
+  report_cmd->add_option("--format", report.format, "table, csv or json")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   if (*key_new_cmd) return new_key(key_name, key_app, key_expires);
 
   if (*serve_cmd) return serve(config_path);
+  if (*report_cmd) return tollgate::analytics::run_report_command(report);
   if (*check_cmd) return check(check_path);
+  if (*ingest_cmd) return ingest(ingest_path, ingest_from, ingest_to);
   try {
     sim.listen = parse_endpoint(sim_listen);
     for (const auto& fault : faults) {

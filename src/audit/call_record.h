@@ -65,6 +65,10 @@ struct CallRecord {
   std::optional<std::size_t> chunks;  // SSE events, for streams
   std::optional<double> time_to_first_token_ms;
   boost::json::value usage;  // usage::to_json(), or null
+  // From the usage and the model's price when the call was received (usage/cost.h); the
+  // amount is absent when either is unknown.
+  std::optional<double> cost_amount;
+  std::string cost_currency;
 
   // timing
   double duration_ms = 0;

@@ -97,7 +97,8 @@ std::string response_event(const CallRecord& call, const GatewayInfo& gateway) {
                       {"total_tokens", nullptr},     {"cached_tokens", nullptr},
                       {"reasoning_tokens", nullptr}, {"source", nullptr}};
   }
-  event["cost"] = {{"amount", nullptr}, {"currency", nullptr}};
+  event["cost"] = {{"amount", optional_number(call.cost_amount)},
+                   {"currency", text_or_null(call.cost_currency)}};
   event["timing"] = {{"duration_ms", call.duration_ms},
                      {"upstream_ttfb_ms", optional_number(call.upstream_ttfb_ms)},
                      {"model_time_ms", optional_number(call.model_time_ms)},

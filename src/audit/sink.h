@@ -22,8 +22,14 @@ class Sink {
   virtual std::string deliver(const std::vector<std::string_view>& events) = 0;
 };
 
-// Builds the sink `config` describes (jsonl, sqlite, stdout). Throws std::runtime_error with
-// a message naming the sink when its settings are wrong or its destination cannot be opened.
+// Builds the sink `config` describes (jsonl, sqlite, stdout, postgres, kafka, http,
+// eventhubs_http). Throws std::runtime_error with a message naming the sink when its settings
+// are wrong or its destination cannot be opened. The network sinks connect later, on their
+// own thread.
 std::unique_ptr<Sink> make_sink(const SinkConfig& config);
+
+// Reads `config`'s settings as make_sink does, throwing the same messages, without opening
+// anything: what `tollgate check` runs.
+void check_sink(const SinkConfig& config);
 
 }  // namespace tollgate::audit

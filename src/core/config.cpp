@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <boost/regex.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
+#include "core/clock.h"
 #include "core/config_reader.h"
 #include "core/endpoint_url.h"
 
@@ -259,9 +262,80 @@ void parse_routing(Reader& r, const YAML::Node& node, RoutingConfig& routing) {
   if (node["breaker"]) parse_breaker(r, node["breaker"], routing.breaker);
 }
 
+void parse_price(Reader& r, const YAML::Node& node, const std::string& key, Price& price) {
+  if (!r.expect_map(node, key, {"input", "cached_input", "output", "currency", "effective_from"}))
+    return;
+  for (const char* required : {"input", "output", "currency"})
+    if (!node[required]) r.problem(node, key + "." + required, "is required");
+  if (node["input"]) price.input = r.decimal(node["input"], key + ".input");
+  // Without a cache discount, cached prompt tokens cost what the others do.
+  price.cached_input =
+      node["cached_input"] ? r.decimal(node["cached_input"], key + ".cached_input") : price.input;
+  if (node["output"]) price.output = r.decimal(node["output"], key + ".output");
+  if (node["currency"]) {
+    price.currency = r.text(node["currency"], key + ".currency");
+    if (price.currency.size() != 3 || !std::all_of(price.currency.begin(), price.currency.end(),
+                                                   [](char c) { return c >= 'A' && c <= 'Z'; }))
+      r.problem(node["currency"], key + ".currency",
+                "must be an ISO 4217 code in capitals, such as USD or EUR");
+  }
+  if (node["effective_from"]) {
+    auto text = r.text(node["effective_from"], key + ".effective_from");
+    if (auto time = parse_time(text))
+      price.effective_from = *time;
+    else
+      r.problem(node["effective_from"], key + ".effective_from",
+                "must be a date (2026-01-31) or an RFC 3339 time (2026-01-31T00:00:00Z), "
+                "from 1970 to 2199");
+  }
+}
+
+// Prices per configured model name. A name that is not under `models:` is an error: a typo
+// would otherwise leave the model's calls silently unpriced.
+void parse_prices(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.problem(node, "prices", "must map model names to lists of prices");
+    return;
+  }
+  for (const auto& item : node) {
+    auto name = item.first.as<std::string>();
+    const std::string key = "prices." + name;
+    auto model = std::find_if(config.models.begin(), config.models.end(),
+                              [&](const ModelConfig& m) { return m.name == name; });
+    if (model == config.models.end()) {
+      r.problem(item.first, key, "'" + name + "' names no model defined under models");
+      continue;
+    }
+    const auto& list = item.second;
+    if (!list.IsSequence() || list.size() == 0) {
+      r.problem(list, key,
+                "must be a list of { input, cached_input, output, currency, effective_from }");
+      continue;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string entry_key = fmt::format("{}[{}]", key, i);
+      Price price;
+      parse_price(r, list[i], entry_key, price);
+      auto same_time = [&](const Price& other) {
+        return other.effective_from == price.effective_from;
+      };
+      if (std::any_of(model->prices.begin(), model->prices.end(), same_time))
+        r.problem(list[i], entry_key,
+                  list[i]["effective_from"]
+                      ? "another price of this model takes effect at the same time"
+                      : "another price of this model has no effective_from either");
+      model->prices.push_back(std::move(price));
+    }
+    std::sort(model->prices.begin(), model->prices.end(),
+              [](const Price& a, const Price& b) { return a.effective_from < b.effective_from; });
+  }
+}
+
 void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkConfig& sink) {
   if (!node.IsMap() || !node["type"]) {
-    r.problem(node, key, "must be a mapping with a type (jsonl, sqlite or stdout)");
+    r.problem(node, key,
+              "must be a mapping with a type (jsonl, sqlite, stdout, postgres, kafka, http or "
+              "eventhubs_http)");
     return;
   }
   for (const auto& item : node) {
@@ -269,8 +343,11 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
     const std::string item_key = key + "." + name;
     if (name == "type") {
       sink.type = r.text(item.second, item_key);
-      if (sink.type != "jsonl" && sink.type != "sqlite" && sink.type != "stdout")
-        r.problem(item.second, item_key, "must be jsonl, sqlite or stdout");
+      static const std::set<std::string> types{"jsonl", "sqlite", "stdout",        "postgres",
+                                               "kafka", "http",   "eventhubs_http"};
+      if (!types.contains(sink.type))
+        r.problem(item.second, item_key,
+                  "must be jsonl, sqlite, stdout, postgres, kafka, http or eventhubs_http");
     } else if (name == "name") {
       sink.name = r.text(item.second, item_key);
     } else if (name == "format") {
@@ -288,6 +365,13 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& key, SinkC
         sink.oversize = SinkConfig::Oversize::split;
       else if (oversize != "truncate")
         r.problem(item.second, item_key, "must be truncate or split");
+    } else if (item.second.IsMap()) {
+      // A group of settings (a kafka sink's `properties`, an http sink's `headers`):
+      // flattened to "name.key" for the sink to read.
+      for (const auto& entry : item.second) {
+        auto entry_name = entry.first.as<std::string>();
+        sink.settings[name + "." + entry_name] = r.text(entry.second, item_key + "." + entry_name);
+      }
     } else {
       sink.settings[name] = r.text(item.second, item_key);
     }
@@ -369,6 +453,31 @@ void parse_audit(Reader& r, const YAML::Node& node, Config& config) {
   audit.enabled = !audit.sinks.empty();
 }
 
+void parse_ingest(Reader& r, const YAML::Node& node, Config& config) {
+  if (!r.expect_map(node, "ingest", {"from", "to", "batch_events", "batch_wait_ms"})) return;
+  auto& ingest = config.ingest;
+  ingest.enabled = true;
+  // The source and destination read like sinks: a type and that type's own settings.
+  for (auto [key, target, type] :
+       {std::tuple{"from", &ingest.from, "kafka"}, std::tuple{"to", &ingest.to, "postgres"}}) {
+    const std::string where = std::string("ingest.") + key;
+    if (!node[key]) {
+      r.problem(node, where, fmt::format("is required (a mapping with type: {})", type));
+      continue;
+    }
+    parse_sink(r, node[key], where, *target);
+    target->name = where;
+    if (!target->type.empty() && target->type != type)
+      r.problem(node[key]["type"], where + ".type", fmt::format("must be {}", type));
+  }
+  if (node["batch_events"])
+    ingest.batch_events =
+        r.number<std::size_t>(node["batch_events"], "ingest.batch_events", 1, 100'000);
+  if (node["batch_wait_ms"])
+    ingest.batch_wait = std::chrono::milliseconds(
+        r.number<long>(node["batch_wait_ms"], "ingest.batch_wait_ms", 0, 60'000));
+}
+
 }  // namespace
 
 namespace config_detail {
@@ -422,17 +531,20 @@ Config parse_config(const std::string& text, const std::string& source) {
     throw ConfigError(std::move(r.problems()));
   }
   r.expect_map(root, "",
-               {"listen", "server", "log", "auth", "backends", "models", "routing", "audit"});
+               {"listen", "server", "log", "auth", "backends", "models", "routing", "prices",
+                "audit", "ingest"});
+  // A file for `tollgate ingest` alone needs no backends or models.
+  const bool ingest_only = root["ingest"] && !root["backends"] && !root["models"];
   if (root["listen"]) parse_listen(r, root["listen"], config);
   if (root["server"]) parse_server(r, root["server"], config);
   if (root["log"]) parse_log(r, root["log"], config);
   if (root["auth"]) config_detail::parse_auth(r, root["auth"], config.auth);
 
   const auto& backends = root["backends"];
-  if (!backends || !backends.IsMap() || backends.size() == 0) {
+  if (!ingest_only && (!backends || !backends.IsMap() || backends.size() == 0)) {
     r.problem(backends ? backends : root, "backends",
               "must map at least one backend name to its settings");
-  } else {
+  } else if (backends && backends.IsMap()) {
     for (const auto& item : backends) {
       auto& backend = config.backends.emplace_back();
       parse_backend(r, item.first.as<std::string>(), item.second, backend);
@@ -440,16 +552,18 @@ Config parse_config(const std::string& text, const std::string& source) {
   }
 
   const auto& models = root["models"];
-  if (!models || !models.IsMap() || models.size() == 0) {
+  if (!ingest_only && (!models || !models.IsMap() || models.size() == 0)) {
     r.problem(models ? models : root, "models", "must map at least one model name to its backends");
-  } else {
+  } else if (models && models.IsMap()) {
     for (const auto& item : models) {
       auto& model = config.models.emplace_back();
       parse_model(r, item.first.as<std::string>(), item.second, config, model);
     }
   }
   if (root["routing"]) parse_routing(r, root["routing"], config.routing);
+  if (root["prices"]) parse_prices(r, root["prices"], config);
   if (root["audit"]) parse_audit(r, root["audit"], config);
+  if (root["ingest"]) parse_ingest(r, root["ingest"], config);
   for (const auto& [name, access] : config.auth.models)
     if (!config.model(name))
       r.problem(root["auth"]["models"], "auth.models." + name,

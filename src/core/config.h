@@ -79,9 +79,21 @@ struct ModelTarget {
   unsigned weight = 1;  // share of the traffic within its priority group
 };
 
+// A model's price per million tokens, in effect from a time on (until the next entry's).
+struct Price {
+  double input = 0;
+  double cached_input = 0;  // prompt tokens served from the cache
+  double output = 0;        // completion tokens, reasoning tokens included
+  std::string currency;     // ISO 4217 code: USD, EUR, ...
+  // time_point::min() for the entry without effective_from: in effect since always.
+  std::chrono::system_clock::time_point effective_from =
+      std::chrono::system_clock::time_point::min();
+};
+
 struct ModelConfig {
   std::string name;
   std::vector<ModelTarget> targets;  // sorted by priority, stable in file order
+  std::vector<Price> prices;         // from `prices:`, sorted by effective_from; may be empty
 };
 
 struct SinkConfig {
@@ -90,7 +102,8 @@ struct SinkConfig {
   enum class Format { typed, apim } format = Format::typed;
   std::size_t max_event_bytes = 1024 * 1024;  // larger events are truncated or split
   enum class Oversize { truncate, split } oversize = Oversize::truncate;
-  std::map<std::string, std::string> settings;  // the sink's own settings (path, ...)
+  // The sink's own settings (path, ...); a mapping's members as "NAME.MEMBER" (headers.X).
+  std::map<std::string, std::string> settings;
 };
 
 struct MaskRule {
@@ -108,6 +121,15 @@ struct AuditConfig {
   bool bodies = true;          // record request and response bodies
   std::vector<MaskRule> mask;  // applied to prompts and completions before they are recorded
   std::vector<SinkConfig> sinks;
+};
+
+// `tollgate ingest`: from a Kafka topic (or Event Hub) into the PostgreSQL audit store.
+struct IngestConfig {
+  bool enabled = false;  // true when the configuration has an ingest section
+  SinkConfig from;       // type kafka: brokers or connection_string, topic, group_id, properties
+  SinkConfig to;         // type postgres: dsn
+  std::size_t batch_events = 2000;            // at most this many events per transaction
+  std::chrono::milliseconds batch_wait{200};  // how long a batch waits to fill
 };
 
 // A backend's circuit breaker (per backend and deployment): it opens when, within `window`,
@@ -196,6 +218,7 @@ struct Config {
   std::vector<ModelConfig> models;      // in file order
   RoutingConfig routing;
   AuditConfig audit;
+  IngestConfig ingest;
 
   const BackendConfig* backend(const std::string& name) const;
   const ModelConfig* model(const std::string& name) const;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -54,6 +55,19 @@ class Reader {
     if (value == "true") return true;
     if (value != "false") problem(node, key, "must be true or false");
     return false;
+  }
+
+  // A non-negative decimal number, such as a price.
+  double decimal(const YAML::Node& node, const std::string& key) {
+    auto value = text(node, key);
+    double result = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
+    if (ec != std::errc{} || end != value.data() + value.size() || !std::isfinite(result) ||
+        result < 0) {
+      problem(node, key, "must be a number, 0 or more");
+      return 0;
+    }
+    return result;
   }
 
   std::chrono::milliseconds millis(const YAML::Node& node, const std::string& key) {

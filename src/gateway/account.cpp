@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "http/sse.h"
+#include "usage/cost.h"
 #include "usage/estimate.h"
 #include "usage/include_usage.h"
 #include "usage/usage.h"
@@ -33,12 +34,13 @@ std::optional<double> header_number(const bhttp::response_header<>& header, std:
 }  // namespace
 
 Account::Account(audit::CallRecord& record, const UpstreamCall& call, audit::AuditLog* audit,
-                 bool hide_usage, const json::value& request_body)
+                 bool hide_usage, const json::value& request_body, const std::vector<Price>& prices)
     : record_(record),
       call_(call),
       audit_(audit),
       hide_usage_(hide_usage),
       request_body_(request_body),
+      prices_(prices),
       upstream_sent_(call.started()) {}
 
 void Account::on_header(const bhttp::response_header<>& header) {
@@ -103,6 +105,11 @@ void Account::settle(Outcome outcome) {
     usage = usage::estimate_usage(request_body_, result, record_.operation);
   record_.usage =
       usage.source == usage::Usage::Source::none ? json::value(nullptr) : usage::to_json(usage);
+  // Priced at the price in effect when the call came in, whoever answered it.
+  if (auto cost = usage::call_cost(prices_, record_.received_at, usage)) {
+    record_.cost_amount = cost->amount;
+    record_.cost_currency = std::move(cost->currency);
+  }
   if (audit_->records_bodies()) record_.response_body = std::move(result);
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit/audit_log.h"
 #include "audit/call_record.h"
@@ -24,10 +25,12 @@ class Account : public AnswerObserver {
  public:
   // `record`, `call`, `request_body` and `audit` (null when auditing is off) must outlive the
   // Account. `hide_usage` is set when the gateway asked the backend for a usage chunk the
-  // client did not ask for. `request_body` is the parsed request, for estimates. Without an
-  // audit log the answer passes untouched and nothing is parsed or kept.
+  // client did not ask for. `request_body` is the parsed request, for estimates. `prices` (the
+  // model's, which must outlive the Account too) price the usage. Without an audit log the
+  // answer passes untouched and nothing is parsed or kept.
   Account(audit::CallRecord& record, const UpstreamCall& call, audit::AuditLog* audit,
-          bool hide_usage, const boost::json::value& request_body);
+          bool hide_usage, const boost::json::value& request_body,
+          const std::vector<Price>& prices);
 
   void on_header(const boost::beast::http::response_header<>& header) override;
   std::string_view on_event(std::string_view event) override;
@@ -43,6 +46,7 @@ class Account : public AnswerObserver {
   audit::AuditLog* audit_;
   const bool hide_usage_;
   const boost::json::value& request_body_;
+  const std::vector<Price>& prices_;
   const std::chrono::steady_clock::time_point upstream_sent_;
   bool json_body_ = false;
   std::optional<usage::StreamAssembler> stream_;  // set for event streams

@@ -289,7 +289,9 @@ net::awaitable<void> Pipeline::forward_call(http::Exchange& exchange, Call& call
   if (auto* refusal = std::get_if<Refusal>(&result))
     co_return co_await refuse(exchange, call, refusal->error, refusal->outcome);
   auto& answer = std::get<Answer>(result);
-  Account account(record, *answer.call, audit_, answer.hide_usage, request_json);
+  static const std::vector<Price> unpriced;  // model-less pass-through calls
+  Account account(record, *answer.call, audit_, answer.hide_usage, request_json,
+                  route.model ? route.model->prices : unpriced);
   call.outcome = co_await stream_back(exchange, *answer.call, account);
   if (call.outcome == Outcome::upstream_error || call.outcome == Outcome::timeout)
     answer.lease.report_broken("the answer broke after it began");

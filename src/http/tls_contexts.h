@@ -15,8 +15,9 @@
 
 namespace tollgate::http {
 
-// A client context that verifies peers against `ca_file`'s CAs, or the system store when it
-// is empty. Throws boost::system::system_error when the file cannot be loaded.
+// A client context that verifies servers against the system CA store, or against the CAs in
+// `ca_file` alone when it is not empty. Throws boost::system::system_error when it cannot be
+// loaded. Host names are checked per connection (UpstreamPool).
 std::unique_ptr<boost::asio::ssl::context> make_client_context(const std::string& ca_file);
 
 class TlsContexts {

@@ -21,6 +21,9 @@ from typing import Callable
 import httpx
 import pytest
 
+# The real PostgreSQL and Kafka servers (postgres_server, kafka_broker fixtures).
+pytest_plugins = ["services"]
+
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 60  # ASan builds start slowly on a busy 2-core machine
 STOP_TIMEOUT_S = 30

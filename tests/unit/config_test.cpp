@@ -1,10 +1,13 @@
 #include "core/config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config_problems.h"
+#include "core/clock.h"
 
 namespace tollgate {
 namespace {
@@ -127,14 +130,86 @@ models: { m: [ { backend: a } ] }
 audit:
   mask: [ { pattern: '(' } ]
   sinks:
-    - { type: kafka }
+    - { type: nats }
     - { type: jsonl, name: x, path: a }
     - { type: jsonl, name: x, path: b }
 )");
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_NE(problems[0].find("audit.mask[0].pattern"), std::string::npos);
-  EXPECT_NE(problems[1].find("must be jsonl, sqlite or stdout"), std::string::npos);
+  EXPECT_NE(problems[1].find("must be jsonl, sqlite, stdout, postgres, kafka, http or "
+                             "eventhubs_http"),
+            std::string::npos);
   EXPECT_NE(problems[2].find("names another sink"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tollgate
+
+namespace tollgate {
+namespace {
+
+const char* priced = R"(backends:
+  local: { kind: openai, url: "http://127.0.0.1:9001/v1" }
+models:
+  gpt-4o: [ { backend: local } ]
+  text-embedding-3-small: [ { backend: local } ]
+prices:
+  gpt-4o:
+    - { input: 2.5, cached_input: 1.25, output: 10, currency: USD, effective_from: 2026-03-01 }
+    - { input: 5, output: 15, currency: USD }
+  text-embedding-3-small:
+    - { input: 0.02, output: 0, currency: EUR, effective_from: "2026-01-01T12:00:00+01:00" }
+)";
+
+TEST(ConfigPrices, AreKeptPerModelInTheOrderTheyTakeEffect) {
+  auto config = parse_config(priced, "t.yaml");
+  const auto& prices = config.model("gpt-4o")->prices;
+  ASSERT_EQ(prices.size(), 2u);
+  EXPECT_EQ(prices[0].effective_from, std::chrono::system_clock::time_point::min());
+  EXPECT_EQ(prices[0].input, 5);
+  EXPECT_EQ(prices[0].cached_input, 5);  // no cached_input: no discount
+  EXPECT_EQ(prices[0].output, 15);
+  EXPECT_EQ(rfc3339_micros(prices[1].effective_from), "2026-03-01T00:00:00.000000Z");
+  EXPECT_EQ(prices[1].cached_input, 1.25);
+  const auto& embedding = config.model("text-embedding-3-small")->prices;
+  ASSERT_EQ(embedding.size(), 1u);
+  EXPECT_EQ(embedding[0].currency, "EUR");
+  EXPECT_EQ(rfc3339_micros(embedding[0].effective_from), "2026-01-01T11:00:00.000000Z");
+}
+
+TEST(ConfigPrices, MistakesAreReportedWithTheirLines) {
+  auto problems = problems_of(R"(backends:
+  local: { kind: openai, url: "http://127.0.0.1:9001/v1" }
+models:
+  gpt-4o: [ { backend: local } ]
+prices:
+  gpt-4:
+    - { input: 1, output: 1, currency: USD }
+  gpt-4o:
+    - { input: -1, output: cheap, currency: usd, effective_from: 2026-02-30, discount: 5 }
+    - { output: 1 }
+    - { input: 1, output: 1, currency: USD }
+)");
+  std::vector<std::string> expected{
+      "t.yaml:6:3: prices.gpt-4: 'gpt-4' names no model defined under models",
+      "t.yaml:9:78: prices.gpt-4o[0].discount: unknown key",
+      "t.yaml:10:7: prices.gpt-4o[1].input: is required",
+      "t.yaml:10:7: prices.gpt-4o[1].currency: is required",
+      "t.yaml:10:7: prices.gpt-4o[1]: another price of this model has no effective_from either",
+      "t.yaml:11:7: prices.gpt-4o[2]: another price of this model has no effective_from either",
+  };
+  for (const auto& line : expected)
+    EXPECT_NE(std::find(problems.begin(), problems.end(), line), problems.end())
+        << line << "\nnot among:\n"
+        << fmt::format("{}", fmt::join(problems, "\n"));
+  auto mentions = [&](const std::string& key) {
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const auto& p) { return p.find(key) != std::string::npos; });
+  };
+  EXPECT_TRUE(mentions("t.yaml:9:16: prices.gpt-4o[0].input: must be a number, 0 or more"));
+  EXPECT_TRUE(mentions("prices.gpt-4o[0].output: must be a number"));
+  EXPECT_TRUE(mentions("prices.gpt-4o[0].currency: must be an ISO 4217 code"));
+  EXPECT_TRUE(mentions("prices.gpt-4o[0].effective_from: must be a date"));
 }
 
 }  // namespace

@@ -55,8 +55,9 @@ TEST(MakeSink, NamesTheSinkAndTheSettingInEachProblem) {
             "sqlite sink: setting 'synchronous': must be one of normal, full, not 'off'");
   EXPECT_EQ(problem(sink("stdout", {{"path", path}})),
             "stdout sink: setting 'path': is not a setting of this sink, which takes none");
-  EXPECT_EQ(problem(sink("kafka", {}, "stream")),
-            "audit sink 'stream': unknown type 'kafka' (the types are jsonl, sqlite and stdout)");
+  EXPECT_EQ(problem(sink("nats", {}, "stream")),
+            "audit sink 'stream': unknown type 'nats' (the types are jsonl, sqlite, stdout, "
+            "postgres, kafka, http and eventhubs_http)");
 }
 
 TEST(MakeSink, RefusesTheApimFormatForSqlite) {
@@ -73,6 +74,54 @@ TEST(MakeSink, NamesTheSinkWhoseDestinationCannotBeOpened) {
   EXPECT_EQ(jsonl.find("jsonl sink 'files': cannot open"), 0u) << jsonl;
   auto sqlite = problem(sink("sqlite", {{"path", (dir / "file/audit.db").string()}}));
   EXPECT_EQ(sqlite.find("sqlite sink: "), 0u) << sqlite;
+}
+
+const char* connection =
+    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;"
+    "SharedAccessKey=very-secret;EntityPath=audit";
+
+TEST(MakeSink, ChecksTheHttpSinksSettings) {
+  // Built without contacting the server.
+  EXPECT_EQ(problem(sink("http", {{"url", "https://logs.example.com/ingest?source=tollgate"},
+                                  {"headers.Authorization", "Bearer x"},
+                                  {"timeout_ms", "500"},
+                                  {"retries", "0"},
+                                  {"backoff_ms", "10"},
+                                  {"max_batch_bytes", "65536"}})),
+            "");
+  EXPECT_EQ(problem(sink("http", {{"url", "ftp://x"}})),
+            "http sink: setting 'url': must be an absolute http:// or https:// URL");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.Bad Name", "v"}})),
+            "http sink: setting 'headers.Bad Name': is not a valid header name");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.X-Token", "a\r\nHost: evil"}})),
+            "http sink: setting 'headers.X-Token': must be a single line");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"headers.Content-Type", "text/plain"}})),
+            "http sink: setting 'headers.Content-Type': is set by the sink itself");
+  EXPECT_EQ(problem(sink("http", {{"url", "http://x"}, {"ca_file", "/nonexistent/ca.pem"}})),
+            "http sink: setting 'ca_file': cannot read '/nonexistent/ca.pem'");
+  EXPECT_NE(problem(sink("http", {{"url", "http://x"}, {"header", "x"}})).find("header"),
+            std::string::npos);
+
+  auto eventhubs = [](std::map<std::string, std::string> settings, std::size_t max_event_bytes) {
+    auto config = sink("eventhubs_http", std::move(settings));
+    config.max_event_bytes = max_event_bytes;
+    return problem(config);
+  };
+  EXPECT_EQ(eventhubs({{"connection_string", connection}}, 400'000), "");
+  EXPECT_EQ(
+      eventhubs({{"connection_string", connection}, {"endpoint", "https://127.0.0.1:1"}}, 400'000),
+      "");
+  // The default 1 MiB events cannot fit a 1 MB batch.
+  EXPECT_EQ(eventhubs({{"connection_string", connection}}, 1 << 20),
+            "eventhubs_http sink: setting 'max_event_bytes': must be at most 499993 for batches "
+            "of 1000000 bytes (an event escaped into a batch may take twice its size); oversize: "
+            "split keeps larger events whole, in parts");
+  EXPECT_EQ(eventhubs({{"connection_string", connection}, {"hub", "other"}}, 4096),
+            "eventhubs_http sink: setting 'hub': differs from the connection string's EntityPath");
+  auto message =
+      eventhubs({{"connection_string", "Endpoint=sb://ns/;SharedAccessKey=very-secret"}}, 4096);
+  EXPECT_NE(message.find("setting 'connection_string'"), std::string::npos) << message;
+  EXPECT_EQ(message.find("very-secret"), std::string::npos) << message;
 }
 
 }  // namespace

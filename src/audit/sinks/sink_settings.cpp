@@ -10,8 +10,13 @@ namespace tollgate::audit {
 
 SinkSettings::SinkSettings(const SinkConfig& config, std::initializer_list<std::string_view> known)
     : config_(config) {
+  auto admitted = [&](const std::string& key) {
+    return std::any_of(known.begin(), known.end(), [&](std::string_view name) {
+      return name.ends_with('.') ? key.starts_with(name) && key.size() > name.size() : key == name;
+    });
+  };
   for (const auto& [key, value] : config.settings)
-    if (std::find(known.begin(), known.end(), key) == known.end())
+    if (!admitted(key))
       fail(key, known.size() == 0 ? std::string("is not a setting of this sink, which takes none")
                                   : fmt::format("is not a setting of this sink (it takes: {})",
                                                 fmt::join(known, ", ")));
@@ -26,6 +31,11 @@ std::string SinkSettings::required(std::string_view key) const {
   const auto* value = find(key);
   if (value == nullptr || value->empty()) fail(key, "is required");
   return *value;
+}
+
+std::string SinkSettings::text(std::string_view key, std::string_view fallback) const {
+  const auto* value = find(key);
+  return value == nullptr ? std::string(fallback) : *value;
 }
 
 std::uint64_t SinkSettings::number(std::string_view key, std::uint64_t fallback, std::uint64_t min,
@@ -47,6 +57,18 @@ std::string SinkSettings::choice(std::string_view key, std::string_view fallback
   if (std::find(choices.begin(), choices.end(), *value) == choices.end())
     fail(key, fmt::format("must be one of {}, not '{}'", fmt::join(choices, ", "), *value));
   return *value;
+}
+
+std::map<std::string, std::string> SinkSettings::group(std::string_view prefix) const {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : config_.settings)
+    if (key.starts_with(prefix)) out[key.substr(prefix.size())] = value;
+  return out;
+}
+
+std::string SinkSettings::optional(std::string_view key) const {
+  const auto* value = find(key);
+  return value ? *value : std::string();
 }
 
 std::string SinkSettings::sink() const {

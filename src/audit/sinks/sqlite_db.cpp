@@ -5,8 +5,10 @@
 
 namespace tollgate::audit {
 
-Database::Database(const std::string& path) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+Database::Database(const std::string& path, Access access) {
+  const int flags = (access == Access::read_only ? SQLITE_OPEN_READONLY
+                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     // SQLite allocates a handle even when opening fails, to carry the message.
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
@@ -91,6 +93,14 @@ std::string_view Statement::column_text(int column) const {
   if (text == nullptr) return {};
   return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
+
+bool Statement::column_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::column_real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 void Statement::reset() noexcept {
   sqlite3_reset(stmt_);

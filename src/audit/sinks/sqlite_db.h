@@ -23,8 +23,9 @@ class SqliteError : public std::runtime_error {
 
 class Database {
  public:
-  // Opens (creating) the database file at `path`.
-  explicit Database(const std::string& path);
+  enum class Access { read_write, read_only };
+  // Opens the database file at `path`: creating it for read_write; for read_only it must exist.
+  explicit Database(const std::string& path, Access access = Access::read_write);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -67,6 +68,9 @@ class Statement {
   bool step();
   // Columns of the current row, numbered from 0; valid until the next step().
   std::string_view column_text(int column) const;
+  bool column_null(int column) const;
+  std::int64_t column_int(int column) const;
+  double column_real(int column) const;
 
  private:
   void reset() noexcept;

@@ -8,9 +8,12 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "audit/sinks/call_columns.h"
+#include "audit/sinks/content_id.h"
 #include "audit/sinks/sqlite_db.h"
 #include "audit/sinks/sqlite_schema.h"
 
@@ -29,24 +32,12 @@ constexpr std::string_view select_parts_sql =
 constexpr std::string_view set_parts_time_sql =
     "UPDATE events SET time = ?2 WHERE event_id = ?1 AND time IS NULL";
 
-// The upsert one side's event runs on `calls`: its own columns take its non-null values, the
-// other side's columns only fill what is still null (see call_columns.h).
+// One event's upsert of its call's row (call_columns.h), with ?1 the message id.
 std::string upsert_sql(EventSide side) {
-  std::string names = "message_id";
-  std::string values = "?1";
-  std::string updates;
-  int index = 2;
-  for (const auto& column : call_columns()) {
-    names += fmt::format(", {}", column.name);
-    values += fmt::format(", ?{}", index++);
-    if (!updates.empty()) updates += ", ";
-    if (column.owner == side)
-      updates += fmt::format("{0} = coalesce(excluded.{0}, {0})", column.name);
-    else
-      updates += fmt::format("{0} = coalesce({0}, excluded.{0})", column.name);
-  }
-  return fmt::format("INSERT INTO calls ({}) VALUES ({}) ON CONFLICT (message_id) DO UPDATE SET {}",
-                     names, values, updates);
+  std::string values = "(?1";
+  for (std::size_t index = 2; index <= call_columns().size() + 1; ++index)
+    values += fmt::format(", ?{}", index);
+  return call_upsert_sql(side, values + ")");
 }
 
 std::optional<std::string_view> string_member(element object, std::string_view key) {
@@ -62,36 +53,24 @@ void bind_optional(Statement& statement, int index, std::optional<std::string_vi
     statement.bind_null(index);
 }
 
-// Binds a JSON scalar as the SQLite value of the same type; the column's declared type
-// (INTEGER, REAL, TEXT) then stores it as such. Objects and arrays have no column to go to.
-void bind_value(Statement& statement, int index, element value) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::STRING:
-      statement.bind_text(index, value.get_string().value_unsafe());
-      break;
-    case simdjson::dom::element_type::INT64:
-      statement.bind_int(index, value.get_int64().value_unsafe());
-      break;
-    case simdjson::dom::element_type::UINT64:  // only above INT64_MAX
-    case simdjson::dom::element_type::DOUBLE:
-      statement.bind_real(index, value.get_double().value_unsafe());
-      break;
-    case simdjson::dom::element_type::BOOL:
-      statement.bind_int(index, value.get_bool().value_unsafe() ? 1 : 0);
-      break;
-    default:
-      statement.bind_null(index);
-  }
-}
-
-// A stable id for text that carries none, so a repeated delivery of it is still stored once.
-std::string content_id(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return fmt::format("unreadable-{:016x}-{}", hash, text.size());
+// Binds a call's value as the SQLite value of the same type; the column's declared type
+// (INTEGER, REAL, TEXT) then stores it as such.
+void bind_value(Statement& statement, int index, const CallValue& value) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>)
+          statement.bind_null(index);
+        else if constexpr (std::is_same_v<T, std::string_view>)
+          statement.bind_text(index, v);
+        else if constexpr (std::is_same_v<T, double>)
+          statement.bind_real(index, v);
+        else if constexpr (std::is_same_v<T, bool>)
+          statement.bind_int(index, v ? 1 : 0);
+        else
+          statement.bind_int(index, v);
+      },
+      value);
 }
 
 std::unique_ptr<Database> open_database(const SqliteOptions& options) {
@@ -224,37 +203,12 @@ class SqliteSink final : public Sink {
 
   // Upserts the call's row from a whole request or response event.
   void apply(element event) {
-    auto type = string_member(event, "event_type");
-    auto message_id = string_member(event, "message_id");
-    if (!type || !message_id || message_id->empty()) return;
-    EventSide side;
-    if (*type == "request")
-      side = EventSide::request;
-    else if (*type == "response")
-      side = EventSide::response;
-    else
-      return;
-    Statement& upsert = side == EventSide::request ? upsert_request_ : upsert_response_;
-    upsert.bind_text(1, *message_id);
+    auto facts = read_call(event);
+    if (!facts) return;
+    Statement& upsert = facts->side == EventSide::request ? upsert_request_ : upsert_response_;
+    upsert.bind_text(1, facts->message_id);
     int index = 2;
-    for (const auto& column : call_columns()) {
-      element value;
-      if ((column.owner_only && column.owner != side) ||
-          event.at_pointer(column.pointer).get(value) != simdjson::SUCCESS) {
-        upsert.bind_null(index++);
-        continue;
-      }
-      if (column.count) {
-        simdjson::dom::array items;
-        if (value.get(items) == simdjson::SUCCESS)
-          upsert.bind_int(index, static_cast<std::int64_t>(items.size()));
-        else
-          upsert.bind_null(index);
-      } else {
-        bind_value(upsert, index, value);
-      }
-      ++index;
-    }
+    for (const auto& value : facts->values) bind_value(upsert, index++, value);
     upsert.run();
   }
 
