@@ -83,10 +83,19 @@ def test_client_credentials_fetched_cached_and_renewed(sim, dead_port, provider)
         time.sleep(2.3)
         test_id = f"cc-{time.monotonic_ns()}"
         assert chat(g, "cc-model", test_id).status_code == 200
+        assert upstream_auth(sim, test_id) == {"authorization": "Bearer cc-token-1"}
         wait_until(lambda: provider.count(token_path) == 2)
-        test_id = f"cc-{time.monotonic_ns()}"
-        assert chat(g, "cc-model", test_id).status_code == 200
-        assert upstream_auth(sim, test_id) == {"authorization": "Bearer cc-token-2"}
+
+        # The endpoint counts the request when it arrives; the gateway stores the new token a
+        # moment later. Calls get the new token from then on, and no further fetch is made.
+        def token_of_a_call() -> str:
+            test_id = f"cc-{time.monotonic_ns()}"
+            assert chat(g, "cc-model", test_id).status_code == 200
+            return upstream_auth(sim, test_id)["authorization"]
+
+        wait_until(lambda: token_of_a_call() == "Bearer cc-token-2")
+        assert token_of_a_call() == "Bearer cc-token-2"
+        assert provider.count(token_path) == 2
         assert CLIENT_SECRET not in g.stderr_text()
     finally:
         g.close()
