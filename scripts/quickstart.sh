@@ -39,6 +39,10 @@ Tollgate is serving on http://127.0.0.1:$GATEWAY_PORT (simulated upstream on por
         messages=[{"role": "user", "content": "Hello"}]).choices[0].message.content)
   PY
 
+Every call is recorded in data/events.jsonl and data/tollgate.db; chargeback so far:
+
+  build/tollgate report --config examples/quickstart.yaml --by model
+
 Press Ctrl-C to stop.
 MSG
 wait
