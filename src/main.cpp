@@ -159,8 +159,8 @@ int main(int argc, char** argv) {
       "new", "Print a new API key and the auth.api_keys entry (with its SHA-256) that admits it");
   key_new_cmd->add_option("--name", key_name, "The key's name, shown in logs and audit events")
       ->required();
-  key_new_cmd->add_option("--app", key_app, "The application the key's calls bill to (app_id)")
-      ->required();
+  key_new_cmd->add_option("--app", key_app,
+                          "The application the key's calls bill to (app_id; default: the name)");
   key_new_cmd->add_option("--expires", key_expires,
                           "Expiry, a UTC date (2027-01-31) or time (2027-01-31T12:00:00Z)");
 
@@ -184,7 +184,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*key_new_cmd) return new_key(key_name, key_app, key_expires);
+  if (*key_new_cmd) return new_key(key_name, key_app.empty() ? key_name : key_app, key_expires);
 
   if (*serve_cmd) return serve(config_path);
   if (*report_cmd) return tollgate::analytics::run_report_command(report);

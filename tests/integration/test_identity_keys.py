@@ -28,6 +28,12 @@ def new_key(name: str, app: str, *extra: str) -> tuple[str, str]:
     return key, entry
 
 
+def test_key_new_bills_to_its_name_unless_told():
+    out = subprocess.run([tollgate_bin(), "key", "new", "--name", "solo"], check=True,
+                         capture_output=True, text=True).stdout
+    assert "name: solo, app_id: solo," in out
+
+
 def test_key_new_prints_the_key_and_its_hash():
     key, entry = new_key("batch-2027", "billing", "--expires", "2030-01-31")
     assert f"sha256: {hashlib.sha256(key.encode()).hexdigest()}" in entry
